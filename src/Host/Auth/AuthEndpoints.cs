@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Access;
+using Workflows.Persistence;
+
+namespace Workflows.Host.Auth;
+
+public static class AuthEndpoints
+{
+    public sealed record TokenRequest(string? Username, string? Password);
+    public sealed record UserView(string Username, string DisplayName, string[] Roles, string RegionCode);
+    public sealed record TokenResponse(string AccessToken, DateTimeOffset ExpiresAt, UserView User);
+
+    public static void MapAuth(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/auth/token", async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> (
+            TokenRequest request, WorkflowDb db, Tokens tokens, PasswordHasher<UserRecord> hasher, CancellationToken ct) =>
+        {
+            var user = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.Username == request.Username, ct);
+            if (user is null || request.Password is null
+                || hasher.VerifyHashedPassword(user, user.PasswordHash, request.Password) == PasswordVerificationResult.Failed)
+                return TypedResults.Problem(title: "Invalid credentials", detail: "用户名或密码错误 (wrong username or password)",
+                    statusCode: StatusCodes.Status401Unauthorized);
+            var (token, expires) = tokens.Issue(user);
+            return TypedResults.Ok(new TokenResponse(token, expires, View(user)));
+        }).AllowAnonymous().WithTags("Auth");
+    }
+
+    public static UserView View(UserRecord user) => new(user.Username, user.DisplayName, user.RoleList, user.RegionCode);
+}

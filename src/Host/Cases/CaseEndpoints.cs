@@ -1,0 +1,61 @@
+using Microsoft.EntityFrameworkCore;
+using Workflows.Access;
+using Workflows.Cases;
+using Workflows.Host.Auth;
+using Workflows.Persistence;
+using Workflows.Runtime;
+
+namespace Workflows.Host.Cases;
+
+public static class CaseEndpoints
+{
+    public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize);
+
+    public static void MapCases(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization();
+
+        group.MapPost("", async (StartCaseCommand command, HttpContext http, CaseEngine engine, WorkflowDb db,
+            TimeProvider clock, CancellationToken ct) =>
+        {
+            var record = await engine.StartAsync(command, http.User.Actor(), ct);
+            return TypedResults.Created($"/api/cases/{record.Id}",
+                await CaseViews.LoadAsync(db, record.Id, clock.GetUtcNow().UtcDateTime, ct));
+        });
+
+        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, WorkflowDb db, TimeProvider clock, CancellationToken ct) =>
+        {
+            var record = await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+            if (record is null || !CanSee(http.User.Actor(), record)) throw new NotFoundProblem($"No case {id} in your jurisdiction.");
+            return TypedResults.Ok(await CaseViews.LoadAsync(db, id, clock.GetUtcNow().UtcDateTime, ct));
+        });
+
+        group.MapGet("", async (string? procedure, string? status, string? regionCode, int? page, int? pageSize,
+            HttpContext http, WorkflowDb db, CancellationToken ct) =>
+        {
+            var actor = http.User.Actor();
+            var (p, size) = Paging(page, pageSize);
+            var scope = regionCode is { Length: > 0 } && regionCode.StartsWith(actor.RegionCode) ? regionCode : actor.RegionCode;
+            var query = db.Cases.AsNoTracking().Where(c => c.RegionCode.StartsWith(scope));
+            if (procedure is { Length: > 0 }) query = query.Where(c => c.Procedure == procedure);
+            if (status is { Length: > 0 }) query = query.Where(c => c.Status == status);
+            var total = await query.CountAsync(ct);
+            var items = await query.OrderByDescending(c => c.CreatedAt).Skip((p - 1) * size).Take(size).ToListAsync(ct);
+            return TypedResults.Ok(new Page<CaseSummary>(items.Select(CaseViews.Summary).ToList(), total, p, size));
+        });
+    }
+
+    /// <summary>Cases in the caller's region, and — for village staff entrusted by a township — the cases filed
+    /// at the township above them.</summary>
+    public static bool CanSee(Actor actor, CaseRecord record) =>
+        actor.Covers(record.RegionCode) || actor.RegionCode.StartsWith(record.RegionCode, StringComparison.Ordinal);
+
+    public static (int Page, int PageSize) Paging(int? page, int? pageSize)
+    {
+        var errors = new FieldErrors();
+        if (page is < 1) errors.Add("page", "从 1 开始 (starts at 1)");
+        if (pageSize is < 1 or > 200) errors.Add("pageSize", "1 到 200 (between 1 and 200)");
+        errors.ThrowIfAny();
+        return (page ?? 1, pageSize ?? 50);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Applicants;
+using Workflows.Cases;
+using Workflows.Definitions;
+using Workflows.Payments;
+using Workflows.Persistence;
+using Workflows.Tasks;
+using TaskStatus = Workflows.Tasks.TaskStatus;
+
+namespace Workflows.Host.Cases;
+
+public sealed record DefinitionRef(string Key, int Version, string RegionCode);
+public sealed record ApplicantView(string Name, string IdNumber);
+public sealed record HistoryView(DateTime At, string Actor, string Step, string Action, string? Outcome, string? Comment, JsonNode? Details);
+public sealed record DecisionView(bool Approved, decimal? Amount, decimal? MonthlyAmount, string? Reason);
+public sealed record PaymentView(Guid Id, Guid CaseId, string? Period, int Instalment, decimal Amount, string Status, DateTime CreatedAt, JsonNode? Basis);
+public sealed record CaseView(
+    Guid Id, string Procedure, string RegionCode, string Status, string Step, DefinitionRef Definition,
+    ApplicantView Applicant, JsonNode? Data, TaskView[] OpenTasks, HistoryView[] History, DecisionView? Decision,
+    PaymentView[] Payments, DateTime CreatedAt, DateTime UpdatedAt);
+public sealed record CaseSummary(
+    Guid Id, string Procedure, string RegionCode, string Status, string Step, ApplicantView Applicant, DateTime CreatedAt, decimal? Amount);
+
+public static class CaseViews
+{
+    public static async Task<CaseView> LoadAsync(WorkflowDb db, Guid id, DateTime now, CancellationToken ct)
+    {
+        var c = await db.Cases.AsNoTracking().SingleAsync(x => x.Id == id, ct);
+        var version = await db.DefinitionVersions.AsNoTracking().SingleAsync(v => v.Id == c.DefinitionVersionId, ct);
+        var tasks = await db.Tasks.AsNoTracking().Where(t => t.CaseId == id && t.Status == TaskStatus.Open)
+            .OrderBy(t => t.CreatedAt).ToListAsync(ct);
+        var history = await db.History.AsNoTracking().Where(h => h.CaseId == id).OrderBy(h => h.Id).ToListAsync(ct);
+        var payments = await db.Payments.AsNoTracking().Where(p => p.CaseId == id).OrderBy(p => p.Instalment).ToListAsync(ct);
+        var data = JsonNode.Parse(c.DataJson);
+        return new CaseView(
+            c.Id, c.Procedure, c.RegionCode, c.Status, c.Step,
+            new DefinitionRef(version.Key, version.Version, version.RegionCode),
+            // Full ID for the officials who hold the case; lists and notices mask it.
+            new ApplicantView(c.ApplicantName, c.ApplicantIdNumber),
+            data?["data"],
+            tasks.Select(t => TaskView.Of(t, now)).ToArray(),
+            history.Select(h => new HistoryView(h.At, h.Actor, h.Step, h.Action, h.Outcome, h.Comment,
+                h.DetailsJson is null ? null : JsonNode.Parse(h.DetailsJson))).ToArray(),
+            c.Approved is { } approved
+                ? new DecisionView(approved, c.AmountFen is { } a ? Money.ToYuan(a) : null,
+                    c.MonthlyAmountFen is { } m ? Money.ToYuan(m) : null, c.Reason)
+                : null,
+            payments.Select(Payment).ToArray(),
+            c.CreatedAt, c.UpdatedAt);
+    }
+
+    public static PaymentView Payment(PaymentRecord p) =>
+        new(p.Id, p.CaseId, p.Period, p.Instalment, Money.ToYuan(p.AmountFen), p.Status, p.CreatedAt, JsonNode.Parse(p.BasisJson));
+
+    public static CaseSummary Summary(CaseRecord c) => new(
+        c.Id, c.Procedure, c.RegionCode, c.Status, c.Step,
+        new ApplicantView(c.ApplicantName, IdNumber.Mask(c.ApplicantIdNumber)), c.CreatedAt,
+        c.AmountFen is { } a ? Money.ToYuan(a) : null);
+}

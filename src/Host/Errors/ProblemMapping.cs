@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+using Workflows.Definitions;
+using Workflows.Runtime;
+
+namespace Workflows.Host.Errors;
+
+/// <summary>Turns the engine's refusals into RFC 9457 problem documents with the status API.md names.</summary>
+public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<ProblemMapping> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        ProblemDetails problem = exception switch
+        {
+            InvalidInput e => new HttpValidationProblemDetails(e.Errors.ToDictionary(x => x.Key, x => x.Value))
+            {
+                Status = StatusCodes.Status422UnprocessableEntity, Title = e.Title, Detail = e.Message,
+            },
+            NotFoundProblem e => new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = e.Title, Detail = e.Message },
+            ConflictProblem e => new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = e.Title, Detail = e.Message },
+            ForbiddenProblem e => new ProblemDetails { Status = StatusCodes.Status403Forbidden, Title = e.Title, Detail = e.Message },
+            ExpressionFailedException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status422UnprocessableEntity,
+                Title = "A rule of the procedure could not be evaluated on this case",
+                Detail = e.Message,
+            },
+            BadHttpRequestException e => new ProblemDetails
+            {
+                Status = StatusCodes.Status400BadRequest, Title = "The request body could not be read", Detail = e.InnerException?.Message ?? e.Message,
+            },
+            _ => new ProblemDetails { Status = StatusCodes.Status500InternalServerError, Title = "Internal error" },
+        };
+        if (problem.Status == StatusCodes.Status500InternalServerError)
+            logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+        http.Response.StatusCode = problem.Status!.Value;
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+}

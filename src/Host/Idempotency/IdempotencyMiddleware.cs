@@ -1,0 +1,121 @@
+using System.Security.Cryptography;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Persistence;
+
+namespace Workflows.Host.Idempotency;
+
+/// <summary>
+/// Honours Idempotency-Key on POSTs (API.md, Conventions): the first request with a key runs and its
+/// response is kept; a retry with the same key and body gets that response again and changes nothing;
+/// the same key with another body is refused. The key is reserved before the request runs, so two
+/// retries racing each other cannot both execute. Server errors free the key for a genuine retry.
+/// </summary>
+public sealed class IdempotencyMiddleware(RequestDelegate next)
+{
+    public const string Header = "Idempotency-Key";
+    private static readonly TimeSpan InProgressExpiry = TimeSpan.FromMinutes(2);
+
+    public async Task InvokeAsync(HttpContext http, Func<WorkflowDb> openDb)
+    {
+        var key = http.Request.Headers[Header].FirstOrDefault();
+        if (!HttpMethods.IsPost(http.Request.Method) || string.IsNullOrEmpty(key)
+            || !http.Request.Path.StartsWithSegments("/api"))
+        {
+            await next(http);
+            return;
+        }
+        if (key.Length > 200)
+        {
+            await Results.Problem(title: "Idempotency-Key too long", detail: "at most 200 characters", statusCode: 422).ExecuteAsync(http);
+            return;
+        }
+        var username = http.User.Identity?.Name ?? "";
+        var hash = await HashAsync(http.Request);
+        if (!await ReserveAsync(openDb, key, username, hash, http)) return;
+
+        var original = http.Response.Body;
+        await using var buffer = new MemoryStream();
+        http.Response.Body = buffer;
+        var completed = false;
+        try
+        {
+            await next(http);
+            completed = http.Response.StatusCode < 500;
+        }
+        finally
+        {
+            http.Response.Body = original;
+            await using var db = openDb();
+            var record = await db.IdempotencyKeys.FirstAsync(r => r.Key == key && r.Username == username);
+            if (completed)
+            {
+                record.Completed = true;
+                record.StatusCode = http.Response.StatusCode;
+                record.ContentType = http.Response.ContentType;
+                record.ResponseBody = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+            }
+            else db.IdempotencyKeys.Remove(record);
+            await db.SaveChangesAsync();
+            buffer.Position = 0;
+            await buffer.CopyToAsync(original);
+        }
+    }
+
+    /// <summary>True when this request may run; false when a response was already written (replay or refusal).</summary>
+    private static async Task<bool> ReserveAsync(Func<WorkflowDb> openDb, string key, string username, string hash, HttpContext http)
+    {
+        await using var db = openDb();
+        var now = DateTime.UtcNow; // wall time on purpose: the expiry of a dead attempt is not a business date
+        var existing = await db.IdempotencyKeys.FirstOrDefaultAsync(r => r.Key == key && r.Username == username);
+        if (existing is null)
+        {
+            db.IdempotencyKeys.Add(new IdempotencyRecord { Key = key, Username = username, RequestHash = hash, CreatedAt = now });
+            try
+            {
+                await db.SaveChangesAsync();
+                return true;
+            }
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+            {
+                await Results.Problem(title: "Request in progress", statusCode: 409,
+                    detail: "A request with this Idempotency-Key is being processed; retry shortly.").ExecuteAsync(http);
+                return false;
+            }
+        }
+        if (existing.RequestHash != hash)
+        {
+            await Results.Problem(title: "Idempotency-Key reused", statusCode: 422,
+                detail: "This Idempotency-Key was used for a different request.").ExecuteAsync(http);
+            return false;
+        }
+        if (!existing.Completed)
+        {
+            if (now - existing.CreatedAt < InProgressExpiry)
+            {
+                await Results.Problem(title: "Request in progress", statusCode: 409,
+                    detail: "A request with this Idempotency-Key is being processed; retry shortly.").ExecuteAsync(http);
+                return false;
+            }
+            existing.CreatedAt = now; // the first attempt died mid-way; this one takes over
+            await db.SaveChangesAsync();
+            return true;
+        }
+        http.Response.StatusCode = existing.StatusCode;
+        if (existing.ContentType is not null) http.Response.ContentType = existing.ContentType;
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        await http.Response.WriteAsync(existing.ResponseBody ?? "");
+        return false;
+    }
+
+    private static async Task<string> HashAsync(HttpRequest request)
+    {
+        request.EnableBuffering();
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{request.Method} {request.Path}{request.QueryString}\n"));
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body);
+        sha.AppendData(body.ToArray());
+        request.Body.Position = 0;
+        return Convert.ToHexString(sha.GetHashAndReset());
+    }
+}

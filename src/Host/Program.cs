@@ -1,0 +1,105 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.IdentityModel.Tokens;
+using Scalar.AspNetCore;
+using Workflows.Access;
+using Workflows.Calendar;
+using Workflows.Definitions;
+using Workflows.Host.Admin;
+using Workflows.Host.Auth;
+using Workflows.Host.Cases;
+using Workflows.Host.Clock;
+using Workflows.Host.Definitions;
+using Workflows.Host.Errors;
+using Workflows.Host.Idempotency;
+using Workflows.Host.Payments;
+using Workflows.Host.Setup;
+using Workflows.Host.Tasks;
+using Workflows.Persistence;
+using Workflows.Runtime;
+using Workflows.Timers;
+
+var builder = WebApplication.CreateBuilder(args);
+var configuration = builder.Configuration;
+var services = builder.Services;
+
+var manualClock = configuration["Clock:Mode"] == "Manual";
+if (manualClock)
+    services.AddSingleton(new ManualClock(configuration.GetValue<DateTimeOffset?>("Clock:Start") ?? DateTimeOffset.UtcNow));
+services.AddSingleton<TimeProvider>(sp => manualClock ? sp.GetRequiredService<ManualClock>() : TimeProvider.System);
+
+services.AddWorkflowDatabase(configuration);
+services.AddSingleton(WorkingDayCalendar.FromFiles(CalendarFiles(configuration)));
+services.AddSingleton<DefinitionCatalog>();
+services.AddScoped<CaseEngine>();
+services.AddSingleton<Func<WorkflowDb, CaseEngine>>(sp => db => new CaseEngine(db,
+    sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<WorkingDayCalendar>(), sp.GetRequiredService<TimeProvider>()));
+services.AddSingleton<TimerRunner>();
+if (!manualClock) services.AddHostedService<TimerWorker>();
+
+services.AddSingleton<PasswordHasher<UserRecord>>();
+services.AddSingleton<Tokens>();
+services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<Tokens, TimeProvider>((options, tokens, clock) =>
+{
+    options.MapInboundClaims = false;
+    options.TokenValidationParameters = new TokenValidationParameters
+    {
+        ValidIssuer = Tokens.Issuer,
+        ValidAudience = Tokens.Issuer,
+        IssuerSigningKeyResolver = (_, _, _, _) => [tokens.Key],
+        NameClaimType = ClaimTypes.Name,
+        RoleClaimType = ClaimTypes.Role,
+        // Expiry is judged on the service clock, so the manual test clock and tokens agree.
+        LifetimeValidator = (notBefore, expires, _, _) =>
+        {
+            var now = clock.GetUtcNow().UtcDateTime;
+            return (notBefore is null || notBefore <= now.AddMinutes(1)) && (expires is null || expires > now);
+        },
+    };
+});
+services.AddAuthorization();
+services.AddProblemDetails();
+services.AddExceptionHandler<ProblemMapping>();
+services.AddOpenApi();
+services.ConfigureHttpJsonOptions(o =>
+    o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+
+var app = builder.Build();
+await Database.PrepareAsync(app.Services, configuration, app.Logger);
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseAuthentication();
+app.UseMiddleware<IdempotencyMiddleware>();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
+app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).WithTags("Health");
+app.MapGet("/health/ready", async Task<IResult> (WorkflowDb db, CancellationToken ct) =>
+    await db.Database.CanConnectAsync(ct) && !(await db.Database.GetPendingMigrationsAsync(ct)).Any()
+        ? TypedResults.Ok(new { status = "ready" })
+        : TypedResults.Problem(title: "Not ready", detail: "database unreachable or migrations pending", statusCode: 503)).WithTags("Health");
+app.MapAuth();
+app.MapAdmin();
+app.MapCases();
+app.MapTasks();
+app.MapPayments();
+app.MapDefinitions();
+if (manualClock) app.MapTestClock();
+
+app.Run();
+
+static IEnumerable<string> CalendarFiles(IConfiguration configuration)
+{
+    var directory = configuration["Calendar:Path"] ?? Path.Combine(AppContext.BaseDirectory, "workflows", "calendars");
+    var files = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.json") : [];
+    return files.Length > 0 ? files
+        : throw new InvalidOperationException($"No holiday calendar files in {directory} (Calendar:Path).");
+}
+
+public partial class Program;

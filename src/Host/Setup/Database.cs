@@ -1,0 +1,85 @@
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Access;
+using Workflows.Definitions;
+using Workflows.Persistence;
+
+namespace Workflows.Host.Setup;
+
+/// <summary>Database:Provider and ConnectionStrings:Workflow (API.md, Operating), and what happens at start:
+/// migrate, create the bootstrap admin, publish newer shipped definitions.</summary>
+public static class Database
+{
+    public static string Provider(IConfiguration configuration) => configuration["Database:Provider"] ?? "Sqlite";
+
+    public static void AddWorkflowDatabase(this IServiceCollection services, IConfiguration configuration)
+    {
+        var provider = Provider(configuration);
+        var connection = configuration.GetConnectionString("Workflow");
+        switch (provider)
+        {
+            case "Postgres":
+                if (string.IsNullOrEmpty(connection))
+                    throw new InvalidOperationException("Database:Provider=Postgres needs ConnectionStrings:Workflow.");
+                services.AddPooledDbContextFactory<PostgresWorkflowDb>(o => o.UseNpgsql(connection));
+                services.AddSingleton<Func<WorkflowDb>>(sp =>
+                {
+                    var factory = sp.GetRequiredService<IDbContextFactory<PostgresWorkflowDb>>();
+                    return () => factory.CreateDbContext();
+                });
+                break;
+            case "Sqlite":
+                if (string.IsNullOrEmpty(connection))
+                {
+                    Directory.CreateDirectory("data");
+                    connection = "Data Source=data/workflow.db";
+                }
+                // A busy embedded database waits for its writer instead of failing at once.
+                connection += connection.Contains("Timeout", StringComparison.OrdinalIgnoreCase) ? "" : ";Default Timeout=30";
+                services.AddPooledDbContextFactory<SqliteWorkflowDb>(o => o.UseSqlite(connection));
+                services.AddSingleton<Func<WorkflowDb>>(sp =>
+                {
+                    var factory = sp.GetRequiredService<IDbContextFactory<SqliteWorkflowDb>>();
+                    return () => factory.CreateDbContext();
+                });
+                break;
+            default:
+                throw new InvalidOperationException($"Database:Provider must be Sqlite or Postgres, not '{provider}'.");
+        }
+        services.AddScoped<WorkflowDb>(sp => sp.GetRequiredService<Func<WorkflowDb>>()());
+    }
+
+    public static async Task PrepareAsync(IServiceProvider services, IConfiguration configuration, ILogger logger)
+    {
+        var openDb = services.GetRequiredService<Func<WorkflowDb>>();
+        await using var db = openDb();
+        if (!db.IsPostgres) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        await db.Database.MigrateAsync();
+
+        var clock = services.GetRequiredService<TimeProvider>();
+        await BootstrapAdminAsync(db, configuration, services.GetRequiredService<PasswordHasher<UserRecord>>(), clock, logger);
+
+        var directory = configuration["Definitions:Path"] ?? Path.Combine(AppContext.BaseDirectory, "workflows");
+        var problems = await services.GetRequiredService<DefinitionCatalog>()
+            .ImportDirectoryAsync(db, directory, clock.GetUtcNow().UtcDateTime);
+        if (problems.Count > 0 && configuration.GetValue("Definitions:FailOnInvalid", true))
+            throw new InvalidOperationException("Shipped definitions are invalid:\n" + string.Join("\n", problems));
+    }
+
+    private static async Task BootstrapAdminAsync(WorkflowDb db, IConfiguration configuration, PasswordHasher<UserRecord> hasher,
+        TimeProvider clock, ILogger logger)
+    {
+        var username = configuration["Bootstrap:AdminUser"];
+        var password = configuration["Bootstrap:AdminPassword"];
+        if (string.IsNullOrEmpty(username) || string.IsNullOrEmpty(password) || await db.Users.AnyAsync()) return;
+        var admin = new UserRecord
+        {
+            Username = username, DisplayName = "系统管理员", RegionCode = "", Roles = Roles.SystemAdmin,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+        };
+        admin.PasswordHash = hasher.HashPassword(admin, password);
+        db.Users.Add(admin);
+        await db.SaveChangesAsync();
+        logger.LogInformation("Created the bootstrap system admin {User}", username);
+    }
+}

@@ -1,0 +1,59 @@
+namespace Workflows.Cases;
+
+public static class CaseStatus
+{
+    public const string Open = "open";
+    public const string Approved = "approved";
+    public const string Rejected = "rejected";
+    public const string Withdrawn = "withdrawn";
+    public const string Closed = "closed";
+}
+
+/// <summary>One running procedure. <see cref="Version"/> is the optimistic-concurrency token every command checks.</summary>
+public sealed class CaseRecord
+{
+    public Guid Id { get; set; }
+    public string Procedure { get; set; } = "";
+    public string RegionCode { get; set; } = "";
+    public string ProvinceCode { get; set; } = "";
+    public long DefinitionVersionId { get; set; }
+    /// <summary>The step the case is in (the Stateless state).</summary>
+    public string Step { get; set; } = "";
+    public string Status { get; set; } = CaseStatus.Open;
+    public string ApplicantName { get; set; } = "";
+    public string ApplicantIdNumber { get; set; } = "";
+    /// <summary>{applicant, household, data}: what the application and the steps' forms supplied.</summary>
+    public string DataJson { get; set; } = "{}";
+    public bool? Approved { get; set; }
+    public long? AmountFen { get; set; }
+    public long? MonthlyAmountFen { get; set; }
+    public string? Reason { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime UpdatedAt { get; set; }
+    public string CreatedBy { get; set; } = "";
+    public int Version { get; set; }
+}
+
+/// <summary>The audit trail: who did what, when, at which step, with which data.</summary>
+public sealed class HistoryRecord
+{
+    public long Id { get; set; }
+    public Guid CaseId { get; set; }
+    public DateTime At { get; set; }
+    public string Actor { get; set; } = "";
+    public string Step { get; set; } = "";
+    public string Action { get; set; } = "";
+    public string? Outcome { get; set; }
+    public string? Comment { get; set; }
+    public string? DetailsJson { get; set; }
+}
+
+/// <summary>The claim that enforces "one case per subject per region scope" as a unique key.</summary>
+public sealed class OncePerClaimRecord
+{
+    public long Id { get; set; }
+    public string Procedure { get; set; } = "";
+    public string ScopeRegion { get; set; } = "";
+    public string Subject { get; set; } = "";
+    public Guid CaseId { get; set; }
+}

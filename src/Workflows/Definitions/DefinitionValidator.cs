@@ -1,0 +1,228 @@
+using System.Text.Json;
+using NJsonSchema;
+using Workflows.Access;
+using Workflows.Regions;
+
+namespace Workflows.Definitions;
+
+public sealed record DefinitionError(string Path, string Message);
+
+public sealed record ValidationReport(bool Valid, IReadOnlyList<DefinitionError> Errors)
+{
+    public static ValidationReport Of(List<DefinitionError> errors) => new(errors.Count == 0, errors);
+}
+
+/// <summary>
+/// The one validator of procedure definitions: the JSON Schema first, then what a schema cannot say —
+/// every step reachable, every path able to end, targets and roles that exist, expressions that parse,
+/// deadlines in range. Publish, the loader of workflows/ and the designer all call this.
+/// Error paths name the step by id: <c>steps[village-check].deadline.workingDays</c>.
+/// </summary>
+public static class DefinitionValidator
+{
+    public const int MaxDeadlineWorkingDays = 60;
+    public const int MaxTimerWorkingDays = 260;
+    public static readonly string[] TimeoutActions = ["remind", "escalate", "auto"];
+    public static readonly string[] EndStatuses = ["approved", "rejected", "withdrawn", "closed"];
+
+    private static readonly Lazy<JsonSchema> Schema = new(() =>
+    {
+        using var stream = typeof(DefinitionValidator).Assembly.GetManifestResourceStream("procedure.schema.json")!;
+        using var reader = new StreamReader(stream);
+        return JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult();
+    });
+
+    /// <summary>Validates raw JSON: malformed JSON and schema violations are reported, not thrown.</summary>
+    public static ValidationReport Validate(string json)
+    {
+        ICollection<NJsonSchema.Validation.ValidationError> schemaErrors;
+        try { schemaErrors = Schema.Value.Validate(json); }
+        catch (Exception e) when (e is JsonException or Newtonsoft.Json.JsonException)
+        {
+            return ValidationReport.Of([new("", $"not valid JSON: {e.Message}")]);
+        }
+        if (schemaErrors.Count > 0)
+            return ValidationReport.Of(schemaErrors.SelectMany(Flatten).ToList());
+        return Validate(DefinitionJson.Parse(json));
+    }
+
+    private static IEnumerable<DefinitionError> Flatten(NJsonSchema.Validation.ValidationError error)
+    {
+        if (error is NJsonSchema.Validation.ChildSchemaValidationError child)
+            foreach (var inner in child.Errors.SelectMany(e => e.Value).SelectMany(Flatten)) yield return inner;
+        else
+            yield return new(error.Path?.TrimStart('#', '/').Replace('/', '.') ?? "", $"{error.Kind} ({error.Property})");
+    }
+
+    public static ValidationReport Validate(ProcedureDefinition d)
+    {
+        var errors = new List<DefinitionError>();
+        void Error(string path, string message) => errors.Add(new(path, message));
+
+        if (!RegionCode.IsWellFormed(d.RegionCode))
+            Error("regionCode", "must be \"\" (country) or a 2, 4, 6, 9 or 12 digit region code");
+        foreach (var (rule, i) in d.Rules.Select((r, i) => (r, i)))
+            CheckRule(rule, $"rules[{i}]", Error);
+        if (d.OncePer is { } once && (!RegionCode.TryParseLevel(once.Scope, out _) && once.Scope != "country"))
+            Error("oncePer.scope", $"unknown region level '{once.Scope}'");
+
+        var ids = new HashSet<string>();
+        foreach (var step in d.Steps)
+            if (!ids.Add(step.Id)) Error($"steps[{step.Id}].id", "step id is used twice");
+        if (d.Step(d.Start) is null) Error("start", $"unknown step '{d.Start}'");
+
+        foreach (var step in d.Steps) CheckStep(step, ids, Error);
+        foreach (var step in d.Steps.Where(s => s.Kind == StepKinds.Action && s.Action == StepActionNames.VerifyUnique && d.OncePer is null))
+            Error($"steps[{step.Id}].action", "the duplicate check needs the definition's oncePer (what must be unique, and where)");
+
+        if (d.Step(d.Start) is not null)
+        {
+            var reachable = Reachable(d, d.Start);
+            foreach (var step in d.Steps.Where(s => !reachable.Contains(s.Id)))
+                Error($"steps[{step.Id}]", "unreachable: no path from the start step leads here");
+            var canEnd = CanReachEnd(d);
+            foreach (var step in d.Steps.Where(s => reachable.Contains(s.Id) && !canEnd.Contains(s.Id)))
+                Error($"steps[{step.Id}]", "dead end: no path from this step reaches an end step");
+        }
+        return ValidationReport.Of(errors);
+    }
+
+    private static void CheckStep(StepDefinition step, HashSet<string> ids, Action<string, string> error)
+    {
+        var at = $"steps[{step.Id}]";
+        void Target(string? to, string path)
+        {
+            if (string.IsNullOrEmpty(to)) error($"{at}.{path}", "has no target step");
+            else if (!ids.Contains(to)) error($"{at}.{path}", $"unknown step '{to}'");
+        }
+
+        switch (step.Kind)
+        {
+            case StepKinds.Task:
+                if (!Roles.IsKnown(step.Role)) error($"{at}.role", $"unknown role '{step.Role}'");
+                if (!RegionCode.TryParseLevel(step.Level, out var level) || level == RegionLevel.Country)
+                    error($"{at}.level", $"unknown region level '{step.Level}'");
+                if (step.Outcomes.Count == 0) error($"{at}.outcomes", "a task needs at least one outcome");
+                foreach (var group in step.Outcomes.GroupBy(o => o.Name).Where(g => g.Count() > 1))
+                    error($"{at}.outcomes[{group.Key}]", "outcome name is used twice");
+                foreach (var outcome in step.Outcomes) Target(outcome.To, $"outcomes[{outcome.Name}].to");
+                if (step.Deadline is { } deadline) CheckDeadline(step, deadline, at, level, error);
+                foreach (var (rule, i) in step.Form.Select((r, i) => (r, i))) CheckRule(rule, $"{at}.form[{i}]", error);
+                break;
+            case StepKinds.Decision:
+                if (step.Branches.Count == 0) error($"{at}.branches", "a decision needs at least one branch");
+                for (var i = 0; i < step.Branches.Count; i++)
+                {
+                    var branch = step.Branches[i];
+                    Target(branch.To, $"branches[{i}].to");
+                    if (branch.When is null && i < step.Branches.Count - 1)
+                        error($"{at}.branches[{i}].when", "only the last branch may have no condition");
+                    CheckExpression(branch.When, $"{at}.branches[{i}].when", error);
+                }
+                break;
+            case StepKinds.Action:
+                if (!StepActionNames.All.Contains(step.Action))
+                    error($"{at}.action", $"unknown action '{step.Action}' (known: {string.Join(", ", StepActionNames.All)})");
+                Target(step.Next, "next");
+                break;
+            case StepKinds.Payment:
+                if (string.IsNullOrWhiteSpace(step.Amount)) error($"{at}.amount", "a payment needs an amount expression");
+                else CheckExpression(step.Amount, $"{at}.amount", error);
+                Target(step.Next, "next");
+                break;
+            case StepKinds.Timer:
+                if (step.WorkingDays is not (>= 1 and <= MaxTimerWorkingDays))
+                    error($"{at}.workingDays", $"must be between 1 and {MaxTimerWorkingDays} working days");
+                Target(step.Next, "next");
+                break;
+            case StepKinds.End:
+                if (!EndStatuses.Contains(step.Status))
+                    error($"{at}.status", $"an end step needs a status: {string.Join(", ", EndStatuses)}");
+                if (step.Outcomes.Count > 0 || step.Next is not null || step.Branches.Count > 0)
+                    error($"{at}", "an end step leads nowhere");
+                break;
+            default:
+                error($"{at}.kind", $"unknown kind '{step.Kind}' (known: {string.Join(", ", StepKinds.All)})");
+                break;
+        }
+    }
+
+    private static void CheckDeadline(StepDefinition step, Deadline deadline, string at, RegionLevel level,
+        Action<string, string> error)
+    {
+        if (deadline.WorkingDays is < 1 or > MaxDeadlineWorkingDays)
+            error($"{at}.deadline.workingDays", $"must be between 1 and {MaxDeadlineWorkingDays} working days");
+        switch (deadline.OnTimeout)
+        {
+            case "auto" when step.Outcomes.All(o => o.Name != deadline.Outcome):
+                error($"{at}.deadline.outcome", $"'{deadline.Outcome}' is not one of this step's outcomes");
+                break;
+            case "auto" when step.Outcomes.First(o => o.Name == deadline.Outcome).RequiresComment:
+                error($"{at}.deadline.outcome", "an automatic outcome cannot be one that requires a written reason");
+                break;
+            case "escalate":
+                if (!Roles.IsKnown(deadline.EscalateTo))
+                    error($"{at}.deadline.escalateTo", $"unknown role '{deadline.EscalateTo}'");
+                if (level is RegionLevel.Province or RegionLevel.Country)
+                    error($"{at}.deadline.onTimeout", "a province-level task has no level above to escalate to");
+                break;
+            case "remind" or "auto":
+                break;
+            default:
+                error($"{at}.deadline.onTimeout", $"must be one of {string.Join(", ", TimeoutActions)}");
+                break;
+        }
+    }
+
+    private static void CheckRule(FieldRule rule, string at, Action<string, string> error)
+    {
+        if (string.IsNullOrWhiteSpace(rule.Field)) error($"{at}.field", "names no field");
+        if (!rule.Required && rule.Check is null) error(at, "a rule must be required or have a check");
+        CheckExpression(rule.When, $"{at}.when", error);
+        CheckExpression(rule.Check, $"{at}.check", error);
+    }
+
+    private static void CheckExpression(string? expression, string at, Action<string, string> error)
+    {
+        if (expression is null) return;
+        if (Expressions.SyntaxProblem(expression) is { } problem) error(at, $"expression does not parse: {problem}");
+    }
+
+    public static IEnumerable<string> Targets(StepDefinition step) => step.Kind switch
+    {
+        StepKinds.Task => step.Outcomes.Select(o => o.To),
+        StepKinds.Decision => step.Branches.Select(b => b.To),
+        StepKinds.End => [],
+        _ => step.Next is null ? [] : [step.Next],
+    };
+
+    private static HashSet<string> Reachable(ProcedureDefinition d, string start)
+    {
+        var seen = new HashSet<string> { start };
+        var queue = new Queue<string>([start]);
+        while (queue.TryDequeue(out var id))
+            foreach (var next in d.Step(id) is { } s ? Targets(s) : [])
+                if (d.Step(next) is not null && seen.Add(next)) queue.Enqueue(next);
+        return seen;
+    }
+
+    private static HashSet<string> CanReachEnd(ProcedureDefinition d)
+    {
+        var result = d.Steps.Where(s => s.Kind == StepKinds.End).Select(s => s.Id).ToHashSet();
+        for (var changed = true; changed;)
+        {
+            changed = false;
+            foreach (var step in d.Steps.Where(s => !result.Contains(s.Id)))
+                if (Targets(step).Any(result.Contains)) changed = result.Add(step.Id) || changed;
+        }
+        return result;
+    }
+}
+
+/// <summary>The built-in actions an <c>action</c> step may name.</summary>
+public static class StepActionNames
+{
+    /// <summary>The duplicate check: confirm this case holds the one-per-subject claim of <see cref="OncePer"/>.</summary>
+    public const string VerifyUnique = "verify-unique";
+    public static readonly string[] All = [VerifyUnique];
+}

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Workflows.Definitions;
+
+/// <summary>A procedure (办事流程) as a province publishes it: data, never code.</summary>
+public sealed class ProcedureDefinition
+{
+    public string Key { get; set; } = "";
+    public string RegionCode { get; set; } = "";
+    public string Name { get; set; } = "";
+    /// <summary>Revision of a shipped file in workflows/: a higher one is published at start.</summary>
+    public int? Revision { get; set; }
+    public string? Description { get; set; }
+    /// <summary>The province's numbers (thresholds, limits, multipliers), visible to expressions as <c>params</c>.</summary>
+    public JsonObject Parameters { get; set; } = new();
+    /// <summary>Checks on the application itself; a failing one refuses it with 422 naming its field.</summary>
+    public List<FieldRule> Rules { get; set; } = new();
+    /// <summary>At most one case per subject within a region scope (e.g. one migrant-worker aid per ID per province).</summary>
+    public OncePer? OncePer { get; set; }
+    public string Start { get; set; } = "";
+    public List<StepDefinition> Steps { get; set; } = new();
+
+    public StepDefinition? Step(string id) => Steps.FirstOrDefault(s => s.Id == id);
+}
+
+public sealed class OncePer
+{
+    /// <summary>A region level: the subject may hold one case per region of this level.</summary>
+    public string Scope { get; set; } = "province";
+    /// <summary>What identifies the subject; only the applicant's ID number for now.</summary>
+    public string Subject { get; set; } = "applicant.idNumber";
+    public string? Message { get; set; }
+}
+
+public static class StepKinds
+{
+    public const string Task = "task";          // a human task for a role at a region level
+    public const string Decision = "decision";  // automatic branch on conditions
+    public const string Action = "action";      // a named built-in action (e.g. the duplicate check)
+    public const string Payment = "payment";    // a payment of an amount expression
+    public const string Timer = "timer";        // wait a number of working days
+    public const string End = "end";            // the case ends with a status
+    public static readonly string[] All = [Task, Decision, Action, Payment, Timer, End];
+}
+
+public sealed class StepDefinition
+{
+    public string Id { get; set; } = "";
+    public string Kind { get; set; } = "";
+    public string Name { get; set; } = "";
+    // task
+    public string? Role { get; set; }
+    public string? Level { get; set; }
+    public Deadline? Deadline { get; set; }
+    public List<OutcomeDefinition> Outcomes { get; set; } = new();
+    public List<FieldRule> Form { get; set; } = new();
+    // decision
+    public List<Branch> Branches { get; set; } = new();
+    // action, payment, timer
+    public string? Next { get; set; }
+    public string? Action { get; set; }
+    public string? Amount { get; set; }
+    public int? WorkingDays { get; set; }
+    // end
+    public string? Status { get; set; }
+}
+
+public sealed class Deadline
+{
+    public int WorkingDays { get; set; }
+    /// <summary><c>remind</c>, <c>escalate</c> (to the level above) or <c>auto</c> (take <see cref="Outcome"/>).</summary>
+    public string OnTimeout { get; set; } = "remind";
+    public string? Outcome { get; set; }
+    /// <summary>Role that takes over an escalated task at the level above.</summary>
+    public string? EscalateTo { get; set; }
+}
+
+public sealed class OutcomeDefinition
+{
+    public string Name { get; set; } = "";
+    public string? Label { get; set; }
+    public string To { get; set; } = "";
+    public bool RequiresComment { get; set; }
+}
+
+public sealed class Branch
+{
+    /// <summary>Condition; the last branch may omit it (otherwise).</summary>
+    public string? When { get; set; }
+    public string To { get; set; } = "";
+}
+
+/// <summary>A rule on one field: required, and/or an expression that must hold.</summary>
+public sealed class FieldRule
+{
+    public string Field { get; set; } = "";
+    public bool Required { get; set; }
+    /// <summary>Only check when this holds.</summary>
+    public string? When { get; set; }
+    public string? Check { get; set; }
+    public string Message { get; set; } = "";
+}
+
+public static class DefinitionJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        WriteIndented = false,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public static ProcedureDefinition Parse(string json) =>
+        JsonSerializer.Deserialize<ProcedureDefinition>(json, Options)
+        ?? throw new JsonException("The definition is empty.");
+
+    public static string Write(ProcedureDefinition definition) => JsonSerializer.Serialize(definition, Options);
+}

@@ -1,0 +1,13 @@
+namespace Workflows.Payments;
+
+/// <summary>Money is stored as integer fen (分) and shown as yuan with at most two decimals.</summary>
+public static class Money
+{
+    public static long ToFen(decimal yuan)
+    {
+        if (decimal.Round(yuan, 2) != yuan) throw new ArgumentException($"{yuan} has more than 2 decimals");
+        return (long)(yuan * 100m);
+    }
+
+    public static decimal ToYuan(long fen) => fen / 100m;
+}

@@ -1,0 +1,139 @@
+using System.Text;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Workflows.Access;
+using Workflows.Cases;
+using Workflows.Definitions;
+using Workflows.Payments;
+using Workflows.Regions;
+using Workflows.Tasks;
+using Workflows.Timers;
+
+namespace Workflows.Persistence;
+
+/// <summary>
+/// The service's database. The model is shared; each provider has its own subclass only so that each
+/// keeps its own migrations (SQLite embedded default, PostgreSQL for deployments).
+/// </summary>
+public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<RegionRecord> Regions => Set<RegionRecord>();
+    public DbSet<StandardRecord> Standards => Set<StandardRecord>();
+    public DbSet<UserRecord> Users => Set<UserRecord>();
+    public DbSet<DefinitionDraftRecord> DefinitionDrafts => Set<DefinitionDraftRecord>();
+    public DbSet<DefinitionVersionRecord> DefinitionVersions => Set<DefinitionVersionRecord>();
+    public DbSet<CaseRecord> Cases => Set<CaseRecord>();
+    public DbSet<HistoryRecord> History => Set<HistoryRecord>();
+    public DbSet<OncePerClaimRecord> OncePerClaims => Set<OncePerClaimRecord>();
+    public DbSet<TaskRecord> Tasks => Set<TaskRecord>();
+    public DbSet<TimerRecord> Timers => Set<TimerRecord>();
+    public DbSet<PaymentRecord> Payments => Set<PaymentRecord>();
+    public DbSet<OutboxRecord> Outbox => Set<OutboxRecord>();
+    public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
+    public DbSet<SettingRecord> Settings => Set<SettingRecord>();
+
+    public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        b.Entity<RegionRecord>(e => { e.ToTable("regions"); e.HasKey(x => x.Code); });
+        b.Entity<StandardRecord>(e =>
+        {
+            e.ToTable("standards");
+            e.HasIndex(x => new { x.RegionCode, x.EffectiveFrom }).IsUnique();
+        });
+        b.Entity<UserRecord>(e => { e.ToTable("users"); e.HasIndex(x => x.Username).IsUnique(); });
+        b.Entity<DefinitionDraftRecord>(e =>
+        {
+            e.ToTable("definition_drafts");
+            e.HasIndex(x => new { x.Key, x.RegionCode }).IsUnique();
+            e.Property(x => x.Revision).IsConcurrencyToken();
+        });
+        b.Entity<DefinitionVersionRecord>(e =>
+        {
+            e.ToTable("definition_versions");
+            e.HasIndex(x => new { x.Key, x.RegionCode, x.Version }).IsUnique();
+        });
+        b.Entity<CaseRecord>(e =>
+        {
+            e.ToTable("cases");
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasIndex(x => new { x.RegionCode, x.Procedure, x.Status });
+        });
+        b.Entity<HistoryRecord>(e => { e.ToTable("case_history"); e.HasIndex(x => x.CaseId); });
+        b.Entity<OncePerClaimRecord>(e =>
+        {
+            e.ToTable("once_per_claims");
+            e.HasIndex(x => new { x.Procedure, x.ScopeRegion, x.Subject }).IsUnique();
+            e.HasIndex(x => x.CaseId);
+        });
+        b.Entity<TaskRecord>(e =>
+        {
+            e.ToTable("tasks");
+            e.Property(x => x.Version).IsConcurrencyToken();
+            e.HasIndex(x => new { x.Status, x.Role, x.RegionCode });
+            e.HasIndex(x => x.CaseId);
+        });
+        b.Entity<TimerRecord>(e =>
+        {
+            e.ToTable("timers");
+            e.HasIndex(x => new { x.Status, x.DueAt });
+            e.HasIndex(x => x.CaseId);
+        });
+        b.Entity<PaymentRecord>(e =>
+        {
+            e.ToTable("payments");
+            e.HasIndex(x => new { x.CaseId, x.PaymentKey }).IsUnique();
+            e.HasIndex(x => new { x.RegionCode, x.Period });
+        });
+        b.Entity<OutboxRecord>(e => { e.ToTable("outbox"); e.HasIndex(x => x.DispatchedAt); });
+        b.Entity<IdempotencyRecord>(e => { e.ToTable("idempotency_keys"); e.HasKey(x => new { x.Key, x.Username }); });
+        b.Entity<SettingRecord>(e => { e.ToTable("settings"); e.HasKey(x => x.Key); });
+
+        var utc = new ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        foreach (var entity in b.Model.GetEntityTypes())
+            foreach (var property in entity.GetProperties())
+            {
+                property.SetColumnName(SnakeCase(property.Name));
+                if (property.ClrType == typeof(DateTime) || property.ClrType == typeof(DateTime?))
+                    property.SetValueConverter(utc);
+            }
+    }
+
+    private static string SnakeCase(string name)
+    {
+        var s = new StringBuilder();
+        for (var i = 0; i < name.Length; i++)
+        {
+            if (char.IsUpper(name[i]) && i > 0) s.Append('_');
+            s.Append(char.ToLowerInvariant(name[i]));
+        }
+        return s.ToString();
+    }
+
+    public static WorkflowDb Create(string provider, string connectionString) => provider switch
+    {
+        "Postgres" => new PostgresWorkflowDb(new DbContextOptionsBuilder<PostgresWorkflowDb>()
+            .UseNpgsql(connectionString).Options),
+        _ => new SqliteWorkflowDb(new DbContextOptionsBuilder<SqliteWorkflowDb>()
+            .UseSqlite(connectionString).Options),
+    };
+}
+
+public sealed class SqliteWorkflowDb(DbContextOptions<SqliteWorkflowDb> options) : WorkflowDb(options);
+
+public sealed class PostgresWorkflowDb(DbContextOptions<PostgresWorkflowDb> options) : WorkflowDb(options);
+
+/// <summary>Design-time factories, for `dotnet ef migrations add` only.</summary>
+public sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteWorkflowDb>
+{
+    public SqliteWorkflowDb CreateDbContext(string[] args) =>
+        (SqliteWorkflowDb)WorkflowDb.Create("Sqlite", "Data Source=design.db");
+}
+
+public sealed class PostgresDesignFactory : IDesignTimeDbContextFactory<PostgresWorkflowDb>
+{
+    public PostgresWorkflowDb CreateDbContext(string[] args) =>
+        (PostgresWorkflowDb)WorkflowDb.Create("Postgres", "Host=localhost;Database=design");
+}

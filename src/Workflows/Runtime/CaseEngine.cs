@@ -1,0 +1,215 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Access;
+using Workflows.Applicants;
+using Workflows.Calendar;
+using Workflows.Cases;
+using Workflows.Definitions;
+using Workflows.Persistence;
+using Workflows.Regions;
+using Workflows.Tasks;
+using Workflows.Timers;
+using TaskStatus = Workflows.Tasks.TaskStatus;
+
+namespace Workflows.Runtime;
+
+/// <summary>
+/// The command path. Every command (start a case, claim/release/complete a task, fire a timer) loads the
+/// case, binds its procedure's state machine to the stored step, fires, and saves everything it produced —
+/// case, tasks, timers, payments, history, outbox — in one SaveChanges, i.e. one transaction, guarded by
+/// the case's version. A concurrent command on the same case gets 409 and changes nothing.
+/// </summary>
+public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar, TimeProvider clock)
+{
+    internal WorkflowDb Db => db;
+    internal WorkingDayCalendar Calendar => calendar;
+    internal DateTime Now { get; private set; } = clock.GetUtcNow().UtcDateTime;
+
+    public async Task<CaseRecord> StartAsync(StartCaseCommand command, Actor actor, CancellationToken ct = default)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(command.Procedure)) errors.Add("procedure", "必填 (required)");
+        var region = command.RegionCode ?? "";
+        if (!RegionCode.IsWellFormed(region) || region.Length < (int)RegionLevel.Township)
+            errors.Add("regionCode", "应为申请人所在乡镇（9 位）或村（12 位）的区划代码 (a 9-digit township or 12-digit village code)");
+        var applicant = command.Applicant;
+        if (string.IsNullOrWhiteSpace(applicant?.Name)) errors.Add("applicant.name", "必填 (required)");
+        if (IdNumber.Problem(applicant?.IdNumber) is { } idProblem) errors.Add("applicant.idNumber", idProblem);
+        CheckMembers(command.Household, errors);
+        errors.ThrowIfAny();
+
+        if (!actor.Roles.Any(Roles.CaseIntake.Contains))
+            throw new ForbiddenProblem("Only officials who accept applications may start cases.");
+        if (!actor.Covers(region))
+            throw new ForbiddenProblem($"Region {region} (regionCode) is outside your jurisdiction {actor.RegionCode}.");
+        if (!await db.Regions.AnyAsync(r => r.Code == region, ct))
+            throw new InvalidInput("regionCode", $"未知的区划代码 {region} (unknown region)");
+        var procedure = await catalog.ResolveAsync(db, command.Procedure!, region, ct)
+            ?? throw new InvalidInput("procedure", $"区划 {region} 没有已发布的流程 '{command.Procedure}' (no such procedure published for this region)");
+
+        var idNumber = IdNumber.Normalise(applicant!.IdNumber!);
+        var record = new CaseRecord
+        {
+            Id = Guid.NewGuid(),
+            Procedure = procedure.Definition.Key,
+            RegionCode = region,
+            ProvinceCode = RegionCode.ProvinceOf(region),
+            DefinitionVersionId = procedure.Version.Id,
+            Step = procedure.Definition.Start,
+            ApplicantName = applicant.Name!.Trim(),
+            ApplicantIdNumber = idNumber,
+            CreatedAt = Now,
+            UpdatedAt = Now,
+            CreatedBy = actor.Username,
+            DataJson = new JsonObject
+            {
+                ["applicant"] = new JsonObject
+                {
+                    ["name"] = applicant.Name.Trim(), ["idNumber"] = idNumber,
+                    ["phone"] = applicant.Phone, ["bankAccount"] = applicant.BankAccount,
+                },
+                ["household"] = command.Household?.DeepClone() ?? new JsonObject(),
+                ["data"] = command.Data?.DeepClone() ?? new JsonObject(),
+            }.ToJsonString(),
+        };
+        var run = await CaseRun.BeginAsync(this, record, procedure, actor, ct);
+        run.CheckRules(procedure.Definition.Rules, input: null, outcome: null, fieldPrefix: "");
+        await ClaimOncePerAsync(record, procedure.Definition.OncePer, ct);
+        db.Cases.Add(record);
+        run.Record(record.Step, "started", details: new JsonObject { ["version"] = procedure.Version.Version });
+        run.EnterStart();
+        run.Finish();
+        await SaveAsync(ct);
+        return record;
+    }
+
+    public async Task<CaseRecord> CompleteAsync(Guid taskId, CompleteTaskCommand command, Actor actor, CancellationToken ct = default)
+    {
+        var task = await VisibleTaskAsync(taskId, actor, ct);
+        if (task.Status != TaskStatus.Open)
+            throw new ConflictProblem($"任务已{(task.Status == TaskStatus.Completed ? $"由 {task.CompletedBy} 办结" : "取消")} (task already {task.Status}).");
+        if (task.ClaimedBy is { } holder && holder != actor.Username)
+            throw new ConflictProblem($"任务已由 {holder} 认领 (task is claimed by {holder}).");
+        var (record, procedure) = await LoadCaseAsync(task.CaseId, ct);
+        var run = await CaseRun.BeginAsync(this, record, procedure, actor, ct);
+        run.CompleteTask(task, command.Outcome, command.Data, command.Comment);
+        run.Finish();
+        await SaveAsync(ct);
+        return record;
+    }
+
+    public async Task<TaskRecord> ClaimAsync(Guid taskId, Actor actor, CancellationToken ct = default)
+    {
+        var task = await OpenTaskAsync(taskId, actor, ct);
+        if (task.ClaimedBy == actor.Username) return task;
+        if (task.ClaimedBy is { } holder) throw new ConflictProblem($"任务已由 {holder} 认领 (task is claimed by {holder}).");
+        task.ClaimedBy = actor.Username;
+        task.ClaimedAt = Now;
+        await ChangeTaskAsync(task, actor, "claimed", ct);
+        return task;
+    }
+
+    public async Task<TaskRecord> ReleaseAsync(Guid taskId, Actor actor, CancellationToken ct = default)
+    {
+        var task = await OpenTaskAsync(taskId, actor, ct);
+        if (task.ClaimedBy is null) return task;
+        if (task.ClaimedBy != actor.Username)
+            throw new ConflictProblem($"任务由 {task.ClaimedBy} 认领，只有认领人可以释放 (only {task.ClaimedBy} can release it).");
+        task.ClaimedBy = null;
+        task.ClaimedAt = null;
+        await ChangeTaskAsync(task, actor, "released", ct);
+        return task;
+    }
+
+    /// <summary>Fires one due timer. Idempotent: a timer that is no longer pending does nothing.</summary>
+    public async Task FireTimerAsync(TimerRecord timer, CancellationToken ct = default)
+    {
+        if (timer.Status != TimerStatus.Pending) return;
+        timer.Status = TimerStatus.Fired;
+        timer.FiredAt = Now;
+        var (record, procedure) = await LoadCaseAsync(timer.CaseId, ct);
+        var run = await CaseRun.BeginAsync(this, record, procedure, Actor.System, ct);
+        if (timer.Kind == TimerKind.Deadline)
+        {
+            var task = await db.Tasks.SingleAsync(t => t.Id == timer.TaskId, ct);
+            if (task.Status == TaskStatus.Open) run.DeadlinePassed(task);
+        }
+        else if (record.Step == timer.Step && record.Status == CaseStatus.Open)
+        {
+            run.Fire(CompiledProcedure.Next);
+        }
+        run.Finish();
+        await SaveAsync(ct);
+    }
+
+    private async Task ChangeTaskAsync(TaskRecord task, Actor actor, string action, CancellationToken ct)
+    {
+        task.Version++;
+        db.History.Add(new HistoryRecord { CaseId = task.CaseId, At = Now, Actor = actor.Username, Step = task.Step, Action = action });
+        db.Outbox.Add(Notifications.For("taskUpdated", task, Now));
+        await SaveAsync(ct);
+    }
+
+    private async Task<TaskRecord> VisibleTaskAsync(Guid taskId, Actor actor, CancellationToken ct)
+    {
+        var task = await db.Tasks.FirstOrDefaultAsync(t => t.Id == taskId, ct);
+        if (task is null || !TaskAccess.CanSee(actor, task)) throw new NotFoundProblem($"No task {taskId} in your inbox.");
+        return task;
+    }
+
+    private async Task<TaskRecord> OpenTaskAsync(Guid taskId, Actor actor, CancellationToken ct)
+    {
+        var task = await VisibleTaskAsync(taskId, actor, ct);
+        if (task.Status != TaskStatus.Open) throw new ConflictProblem($"任务已{task.Status} (task already {task.Status}).");
+        return task;
+    }
+
+    private async Task<(CaseRecord, CompiledProcedure)> LoadCaseAsync(Guid caseId, CancellationToken ct)
+    {
+        var record = await db.Cases.SingleAsync(c => c.Id == caseId, ct);
+        return (record, await catalog.GetAsync(db, record.DefinitionVersionId, ct));
+    }
+
+    private static void CheckMembers(JsonObject? household, FieldErrors errors)
+    {
+        if (household?["members"] is not JsonArray members) return;
+        for (var i = 0; i < members.Count; i++)
+            if (IdNumber.Problem(members[i]?["idNumber"]?.GetValue<string>()) is { } problem)
+                errors.Add($"household.members[{i}].idNumber", problem);
+    }
+
+    private async Task ClaimOncePerAsync(CaseRecord record, OncePer? oncePer, CancellationToken ct)
+    {
+        if (oncePer is null) return;
+        var scope = oncePer.Scope == "country" ? ""
+            : RegionCode.AtLevel(record.RegionCode, Enum.Parse<RegionLevel>(oncePer.Scope, ignoreCase: true));
+        var taken = await db.OncePerClaims.AsNoTracking()
+            .AnyAsync(c => c.Procedure == record.Procedure && c.ScopeRegion == scope && c.Subject == record.ApplicantIdNumber, ct);
+        if (taken) throw new ConflictProblem(OncePerMessage(oncePer));
+        // The unique index is what really guarantees it, when two applications arrive at the same instant.
+        db.OncePerClaims.Add(new OncePerClaimRecord
+        {
+            Procedure = record.Procedure, ScopeRegion = scope, Subject = record.ApplicantIdNumber, CaseId = record.Id,
+        });
+    }
+
+    internal static string OncePerMessage(OncePer oncePer) =>
+        oncePer.Message ?? $"该申请人在本{oncePer.Scope}范围内已有同类申请 (one case per person per {oncePer.Scope}).";
+
+    private async Task SaveAsync(CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            throw new ConflictProblem("案件已被他人同时修改，请刷新后重试 (the case changed concurrently; reload and retry).");
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            throw new ConflictProblem("重复：数据库唯一性约束拒绝了此操作 (a duplicate was refused by the database: one per person, one payment per period).");
+        }
+    }
+}

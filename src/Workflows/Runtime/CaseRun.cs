@@ -1,0 +1,403 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Access;
+using Workflows.Applicants;
+using Workflows.Cases;
+using Workflows.Definitions;
+using Workflows.Payments;
+using Workflows.Persistence;
+using Workflows.Regions;
+using Workflows.Tasks;
+using Workflows.Timers;
+using TaskStatus = Workflows.Tasks.TaskStatus;
+
+namespace Workflows.Runtime;
+
+/// <summary>
+/// One command on one case: the step effects Stateless calls on entry, and everything they add to the
+/// unit of work. It never saves; <see cref="CaseEngine"/> does, once.
+/// </summary>
+internal sealed class CaseRun : IStepEffects
+{
+    private const int MaxAutomaticSteps = 100;
+
+    private readonly CaseEngine _engine;
+    private readonly CaseRecord _case;
+    private readonly CompiledProcedure _procedure;
+    private readonly Actor _actor;
+    private readonly JsonObject _root;
+    private readonly List<TaskRecord> _openTasks;
+    private readonly List<TimerRecord> _pendingTimers;
+    private readonly OncePerClaimRecord? _claim;
+    private int _paymentsSoFar;
+    private JsonObject? _standard;
+    private ExpressionScope? _scope;
+    private JsonObject? _input;
+    private string? _outcome;
+    private string? _lastComment;
+
+    private CaseRun(CaseEngine engine, CaseRecord record, CompiledProcedure procedure, Actor actor,
+        List<TaskRecord> openTasks, List<TimerRecord> pendingTimers, OncePerClaimRecord? claim, int payments)
+    {
+        _engine = engine;
+        _case = record;
+        _procedure = procedure;
+        _actor = actor;
+        _root = JsonNode.Parse(record.DataJson)!.AsObject();
+        _openTasks = openTasks;
+        _pendingTimers = pendingTimers;
+        _claim = claim;
+        _paymentsSoFar = payments;
+    }
+
+    private WorkflowDb Db => _engine.Db;
+    private DateTime Now => _engine.Now;
+    public StepDefinition CurrentStep => _procedure.Step(_case.Step);
+
+    /// <summary>Loads what the case's steps may touch, so the step effects themselves need no queries.</summary>
+    public static async Task<CaseRun> BeginAsync(CaseEngine engine, CaseRecord record, CompiledProcedure procedure,
+        Actor actor, CancellationToken ct)
+    {
+        var db = engine.Db;
+        var existing = db.Entry(record).State != EntityState.Detached;
+        var run = new CaseRun(engine, record, procedure, actor,
+            existing ? await db.Tasks.Where(t => t.CaseId == record.Id && t.Status == TaskStatus.Open).ToListAsync(ct) : [],
+            existing ? await db.Timers.Where(t => t.CaseId == record.Id && t.Status == TimerStatus.Pending).ToListAsync(ct) : [],
+            existing && procedure.Definition.OncePer is not null
+                ? await db.OncePerClaims.FirstOrDefaultAsync(c => c.CaseId == record.Id, ct) : null,
+            existing && procedure.HasPayments ? await db.Payments.CountAsync(p => p.CaseId == record.Id, ct) : 0);
+        if (procedure.UsesStandard)
+            run._standard = await Standards.AtAsync(db, record.RegionCode, Calendar.WorkingDayCalendar.ChinaDate(engine.Now), ct);
+        return run;
+    }
+
+    public void Record(string step, string action, string? outcome = null, string? comment = null, JsonNode? details = null) =>
+        Db.History.Add(new HistoryRecord
+        {
+            CaseId = _case.Id, At = Now, Actor = _actor.Username, Step = step, Action = action,
+            Outcome = outcome, Comment = comment, DetailsJson = details?.ToJsonString(),
+        });
+
+    public void EnterStart()
+    {
+        Enter(CurrentStep);
+        AdvanceAutomatically();
+    }
+
+    /// <summary>Fires a trigger in the current step and runs on through automatic steps.</summary>
+    public void Fire(string trigger)
+    {
+        if (_procedure.Fire(_case.Step, trigger, this) is null)
+            throw new InvalidOperationException(
+                $"Step '{_case.Step}' cannot take '{trigger}'" +
+                (CurrentStep.Kind == StepKinds.Decision ? ": no branch condition holds" : ""));
+        AdvanceAutomatically();
+    }
+
+    private void AdvanceAutomatically()
+    {
+        for (var i = 0; CurrentStep.Kind is StepKinds.Decision or StepKinds.Action or StepKinds.Payment; i++)
+        {
+            if (i == MaxAutomaticSteps)
+                throw new InvalidOperationException($"The procedure loops through automatic steps without waiting (at '{_case.Step}').");
+            if (_procedure.Fire(_case.Step, CompiledProcedure.Next, this) is null)
+                throw new InvalidOperationException($"Step '{_case.Step}': no branch condition holds.");
+        }
+    }
+
+    public void Enter(StepDefinition step)
+    {
+        _case.Step = step.Id;
+        switch (step.Kind)
+        {
+            case StepKinds.Task: CreateTask(step); break;
+            case StepKinds.Action: RunAction(step); break;
+            case StepKinds.Payment: Pay(step); break;
+            case StepKinds.Timer: Wait(step); break;
+            case StepKinds.End: End(step); break;
+        }
+    }
+
+    public bool Holds(string expression) => Scope().IsTrue(expression);
+
+    public void CompleteTask(TaskRecord task, string? outcome, JsonObject? data, string? comment)
+    {
+        if (string.IsNullOrWhiteSpace(outcome) || !task.OutcomeList.Contains(outcome))
+            throw new InvalidInput("outcome", $"应为 {string.Join(" / ", task.OutcomeList)} 之一 (must be one of the task's outcomes)");
+        if (_case.Step != task.Step)
+            throw new ConflictProblem("案件已不在该环节 (the case has moved on from this step).");
+        var step = CurrentStep;
+        var definition = step.Outcomes.First(o => o.Name == outcome);
+        var errors = new FieldErrors();
+        if (definition.RequiresComment && string.IsNullOrWhiteSpace(comment))
+            errors.Add("comment", "须填写书面理由 (a written reason is required for this outcome)");
+        _input = data ?? new JsonObject();
+        _outcome = outcome;
+        _scope = null;
+        CollectRuleErrors(step.Form, errors, fieldPrefix: "data.");
+        errors.ThrowIfAny();
+
+        task.Status = TaskStatus.Completed;
+        task.Outcome = outcome;
+        task.CompletedBy = _actor.Username;
+        task.CompletedAt = Now;
+        task.Version++;
+        _openTasks.Remove(task);
+        CancelTimers(t => t.TaskId == task.Id);
+        var caseData = _root["data"]!.AsObject();
+        foreach (var (field, value) in _input) caseData[field] = value?.DeepClone();
+        _scope = null;
+        _lastComment = comment;
+        Record(step.Id, "completed", outcome, comment, _input.Count > 0 ? _input.DeepClone() : null);
+        Db.Outbox.Add(Notifications.For("taskRemoved", task, Now));
+        Fire(outcome);
+    }
+
+    public void DeadlinePassed(TaskRecord task)
+    {
+        var step = _procedure.Step(task.Step);
+        var deadline = step.Deadline!;
+        switch (deadline.OnTimeout)
+        {
+            case "remind":
+                task.Reminded = true;
+                task.Version++;
+                Record(step.Id, "reminded", details: new JsonObject { ["dueAt"] = task.DueAt });
+                Db.Outbox.Add(Notifications.For("taskOverdue", task, Now));
+                break;
+            case "escalate":
+                Db.Outbox.Add(Notifications.For("taskRemoved", task, Now));
+                var above = LevelAbove(Enum.Parse<RegionLevel>(step.Level!, ignoreCase: true));
+                task.RegionCode = RegionCode.AtLevel(_case.RegionCode, above);
+                task.Level = RegionCode.NameOf(above);
+                task.Role = deadline.EscalateTo!;
+                task.Escalated = true;
+                task.ClaimedBy = null;
+                task.ClaimedAt = null;
+                task.Version++;
+                Record(step.Id, "escalated", details: new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode });
+                Db.Outbox.Add(Notifications.For("taskAssigned", task, Now));
+                Db.Outbox.Add(Notifications.For("taskOverdue", task, Now));
+                break;
+            case "auto":
+                CompleteTask(task, deadline.Outcome, null, "逾期自动处理 (automatic outcome at the deadline)");
+                break;
+        }
+    }
+
+    /// <summary>Checks rules and throws 422 with every failing field at once.</summary>
+    public void CheckRules(IEnumerable<FieldRule> rules, JsonObject? input, string? outcome, string fieldPrefix)
+    {
+        _input = input;
+        _outcome = outcome;
+        _scope = null;
+        var errors = new FieldErrors();
+        CollectRuleErrors(rules, errors, fieldPrefix);
+        errors.ThrowIfAny();
+    }
+
+    private void CollectRuleErrors(IEnumerable<FieldRule> rules, FieldErrors errors, string fieldPrefix)
+    {
+        foreach (var rule in rules)
+        {
+            var field = fieldPrefix + rule.Field;
+            try
+            {
+                if (rule.When is not null && !Holds(rule.When)) continue;
+                var value = _input is not null ? _input[rule.Field] : Resolve(_root, rule.Field);
+                var missing = value is null || (value is JsonValue v && v.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(v.GetValue<string>()));
+                if (missing)
+                {
+                    if (rule.Required) errors.Add(field, rule.Message);
+                    continue;
+                }
+                if (rule.Check is not null && !Holds(rule.Check)) errors.Add(field, rule.Message);
+            }
+            catch (ExpressionFailedException e)
+            {
+                errors.Add(field, $"{rule.Message}（无法判断：{e.Reason}）");
+            }
+        }
+    }
+
+    private static JsonNode? Resolve(JsonObject root, string path)
+    {
+        JsonNode? node = root;
+        foreach (var part in path.Split('.'))
+            node = node is JsonObject o ? o[part] : null;
+        return node;
+    }
+
+    private void CreateTask(StepDefinition step)
+    {
+        var level = Enum.Parse<RegionLevel>(step.Level!, ignoreCase: true);
+        var task = new TaskRecord
+        {
+            Id = Guid.NewGuid(),
+            CaseId = _case.Id,
+            Procedure = _case.Procedure,
+            Step = step.Id,
+            Name = step.Name,
+            Role = step.Role!,
+            Level = RegionCode.NameOf(level),
+            RegionCode = RegionCode.AtLevel(_case.RegionCode, level),
+            Outcomes = string.Join(',', step.Outcomes.Select(o => o.Name)),
+            CreatedAt = Now,
+            DueAt = step.Deadline is { } d ? _engine.Calendar.DueAt(Now, d.WorkingDays) : null,
+        };
+        Db.Tasks.Add(task);
+        _openTasks.Add(task);
+        if (task.DueAt is { } due) AddTimer(step, TimerKind.Deadline, due, task.Id);
+        Record(step.Id, "task-created", details: new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode, ["dueAt"] = task.DueAt });
+        Db.Outbox.Add(Notifications.For("taskAssigned", task, Now));
+    }
+
+    private void Wait(StepDefinition step)
+    {
+        var due = Calendar.WorkingDayCalendar.EndOfDayUtc(
+            _engine.Calendar.AddWorkingDays(Calendar.WorkingDayCalendar.ChinaDate(Now), step.WorkingDays!.Value));
+        AddTimer(step, TimerKind.StepWait, due, taskId: null);
+        Record(step.Id, "waiting", details: new JsonObject { ["until"] = due });
+    }
+
+    private void AddTimer(StepDefinition step, string kind, DateTime due, Guid? taskId)
+    {
+        var timer = new TimerRecord { Id = Guid.NewGuid(), CaseId = _case.Id, TaskId = taskId, Step = step.Id, Kind = kind, DueAt = due };
+        Db.Timers.Add(timer);
+        _pendingTimers.Add(timer);
+    }
+
+    private void CancelTimers(Func<TimerRecord, bool> which)
+    {
+        foreach (var timer in _pendingTimers.Where(which).ToList())
+        {
+            timer.Status = TimerStatus.Cancelled;
+            _pendingTimers.Remove(timer);
+        }
+    }
+
+    private void RunAction(StepDefinition step)
+    {
+        switch (step.Action)
+        {
+            case StepActionNames.VerifyUnique:
+                var oncePer = _procedure.Definition.OncePer!;
+                var held = _claim is not null || Db.ChangeTracker.Entries<OncePerClaimRecord>().Any(e => e.Entity.CaseId == _case.Id);
+                if (!held) throw new ConflictProblem(CaseEngine.OncePerMessage(oncePer));
+                Record(step.Id, "duplicate-check-passed", details: new JsonObject
+                {
+                    ["scope"] = oncePer.Scope, ["subject"] = IdNumber.Mask(_case.ApplicantIdNumber),
+                });
+                break;
+        }
+    }
+
+    private void Pay(StepDefinition step)
+    {
+        var amount = Scope().Money(step.Amount!);
+        var basis = new JsonObject
+        {
+            ["expression"] = step.Amount,
+            ["params"] = _procedure.Definition.Parameters.DeepClone(),
+            ["data"] = _root["data"]!.DeepClone(),
+            ["standard"] = _standard?.DeepClone(),
+            ["amount"] = amount,
+        };
+        if (amount == 0)
+        {
+            Record(step.Id, "no-payment", details: basis);
+            return;
+        }
+        var instalment = ++_paymentsSoFar;
+        var payment = new PaymentRecord
+        {
+            Id = Guid.NewGuid(),
+            CaseId = _case.Id,
+            RegionCode = _case.RegionCode,
+            Instalment = instalment,
+            PaymentKey = PaymentRecord.KeyFor(null, instalment),
+            AmountFen = Money.ToFen(amount),
+            Status = PaymentStatus.Pending,
+            CreatedAt = Now,
+            BasisJson = basis.ToJsonString(),
+        };
+        Db.Payments.Add(payment);
+        _case.AmountFen = (_case.AmountFen ?? 0) + payment.AmountFen;
+        Record(step.Id, "payment-created", details: basis);
+        Db.Outbox.Add(new OutboxRecord
+        {
+            At = Now, Type = "paymentRequested", CaseId = _case.Id, RegionCode = _case.RegionCode,
+            PayloadJson = JsonSerializer.Serialize(new { payment.Id, payment.CaseId, amount, payment.PaymentKey }),
+        });
+    }
+
+    private void End(StepDefinition step)
+    {
+        _case.Status = step.Status!;
+        _case.Approved = step.Status switch { CaseStatus.Approved => true, CaseStatus.Rejected => false, _ => _case.Approved };
+        if (step.Status == CaseStatus.Rejected) _case.Reason = _lastComment;
+        CancelTimers(_ => true);
+        foreach (var task in _openTasks.ToList())
+        {
+            task.Status = TaskStatus.Cancelled;
+            task.Version++;
+            Db.Outbox.Add(Notifications.For("taskRemoved", task, Now));
+            _openTasks.Remove(task);
+        }
+        // A refused application does not use up the person's one chance.
+        if (step.Status != CaseStatus.Approved && step.Status != CaseStatus.Closed)
+        {
+            if (_claim is not null) Db.OncePerClaims.Remove(_claim);
+            foreach (var added in Db.ChangeTracker.Entries<OncePerClaimRecord>().Where(e => e.Entity.CaseId == _case.Id).ToList())
+                added.State = EntityState.Detached;
+        }
+        Record(step.Id, "ended", outcome: step.Status);
+    }
+
+    private ExpressionScope Scope() => _scope ??= new ExpressionScope(new JsonObject
+    {
+        ["data"] = _root["data"]?.DeepClone(),
+        ["applicant"] = _root["applicant"]?.DeepClone(),
+        ["household"] = _root["household"]?.DeepClone(),
+        ["params"] = _procedure.Definition.Parameters.DeepClone(),
+        ["standard"] = _standard?.DeepClone(),
+        ["input"] = _input?.DeepClone(),
+        ["outcome"] = _outcome,
+        ["decision"] = new JsonObject
+        {
+            ["approved"] = _case.Approved,
+            ["amount"] = _case.AmountFen is { } fen ? Money.ToYuan(fen) : null,
+        },
+    });
+
+    private static RegionLevel LevelAbove(RegionLevel level) => level switch
+    {
+        RegionLevel.Village => RegionLevel.Township,
+        RegionLevel.Township => RegionLevel.County,
+        RegionLevel.County => RegionLevel.City,
+        _ => RegionLevel.Province,
+    };
+
+    /// <summary>Writes the case's data back and moves its concurrency token.</summary>
+    public void Finish()
+    {
+        _case.DataJson = _root.ToJsonString();
+        _case.UpdatedAt = Now;
+        _case.Version++;
+    }
+}
+
+internal static class Notifications
+{
+    public static OutboxRecord For(string type, TaskRecord task, DateTime now) => new()
+    {
+        At = now,
+        Type = type,
+        CaseId = task.CaseId,
+        TaskId = task.Id,
+        RegionCode = task.RegionCode,
+        Role = task.Role,
+        PayloadJson = JsonSerializer.Serialize(TaskView.Of(task, now), JsonSerializerOptions.Web),
+    };
+}

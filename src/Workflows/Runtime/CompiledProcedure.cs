@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using Stateless;
+using Workflows.Definitions;
+
+namespace Workflows.Runtime;
+
+/// <summary>The entry actions a step triggers; the engine implements them per command.</summary>
+public interface IStepEffects
+{
+    void Enter(StepDefinition step);
+    /// <summary>Evaluates a decision branch condition against the case.</summary>
+    bool Holds(string expression);
+}
+
+/// <summary>
+/// A published version compiled into Stateless machines: steps are states, outcomes and "next" are
+/// triggers, decision conditions are guards, entering a step runs its entry effects. Machines are
+/// configured once and pooled; each command binds one to the case's stored state through the external
+/// state accessor, fires, and hands it back.
+/// </summary>
+public sealed class CompiledProcedure
+{
+    /// <summary>The trigger of steps that move on by themselves (decision, action, payment, timer).</summary>
+    public const string Next = "next";
+
+    private readonly ConcurrentBag<BoundMachine> _pool = new();
+
+    public CompiledProcedure(DefinitionVersionRecord version, ProcedureDefinition definition)
+    {
+        Version = version;
+        Definition = definition;
+        Steps = definition.Steps.ToDictionary(s => s.Id);
+        // Parse every expression now, so the first case does not pay for it and a bad one fails at load.
+        foreach (var expression in AllExpressions(definition)) Expressions.Prepare(expression);
+    }
+
+    public DefinitionVersionRecord Version { get; }
+    public ProcedureDefinition Definition { get; }
+    public IReadOnlyDictionary<string, StepDefinition> Steps { get; }
+    public bool HasPayments => Definition.Steps.Any(s => s.Kind == StepKinds.Payment);
+    /// <summary>Whether any expression reads the region's MLG standard, so it is looked up only when needed.</summary>
+    public bool UsesStandard => AllExpressions(Definition).Any(e => e.Contains("standard"));
+
+    public StepDefinition Step(string id) =>
+        Steps.TryGetValue(id, out var step) ? step : throw new InvalidOperationException($"Unknown step '{id}'");
+
+    /// <summary>Fires <paramref name="trigger"/> in <paramref name="state"/>; returns the new state, or null when
+    /// the trigger is not permitted there.</summary>
+    public string? Fire(string state, string trigger, IStepEffects effects)
+    {
+        var machine = _pool.TryTake(out var pooled) ? pooled : new BoundMachine(this);
+        try
+        {
+            machine.Bind(state, effects);
+            if (!machine.Machine.CanFire(trigger)) return null;
+            machine.Machine.Fire(trigger);
+            return machine.State;
+        }
+        finally
+        {
+            machine.Bind("", null);
+            _pool.Add(machine);
+        }
+    }
+
+    private static IEnumerable<string> AllExpressions(ProcedureDefinition d) =>
+        d.Rules.SelectMany(r => new[] { r.When, r.Check })
+            .Concat(d.Steps.SelectMany(s => s.Form.SelectMany(r => new[] { r.When, r.Check })))
+            .Concat(d.Steps.SelectMany(s => s.Branches.Select(b => b.When)))
+            .Concat(d.Steps.Select(s => s.Amount))
+            .OfType<string>();
+
+    private sealed class BoundMachine
+    {
+        private IStepEffects? _effects;
+        private readonly Dictionary<string, int> _chosenBranch = new();
+
+        public BoundMachine(CompiledProcedure procedure)
+        {
+            Machine = new StateMachine<string, string>(() => State, s => State = s, FiringMode.Immediate);
+            foreach (var step in procedure.Definition.Steps) Configure(step);
+        }
+
+        public string State { get; private set; } = "";
+        public StateMachine<string, string> Machine { get; }
+
+        public void Bind(string state, IStepEffects? effects)
+        {
+            State = state;
+            _effects = effects;
+            _chosenBranch.Clear();
+        }
+
+        private void Configure(StepDefinition step)
+        {
+            var config = Machine.Configure(step.Id).OnEntry(() => _effects!.Enter(step));
+            switch (step.Kind)
+            {
+                case StepKinds.Task:
+                    foreach (var outcome in step.Outcomes) Permit(config, step, outcome.Name, outcome.To);
+                    break;
+                case StepKinds.Decision:
+                    for (var i = 0; i < step.Branches.Count; i++)
+                    {
+                        var index = i;
+                        var guard = () => ChosenBranch(step) == index;
+                        if (step.Branches[i].To == step.Id) config.PermitReentryIf(Next, guard);
+                        else config.PermitIf(Next, step.Branches[i].To, guard);
+                    }
+                    break;
+                case StepKinds.End:
+                    break;
+                default:
+                    Permit(config, step, Next, step.Next!);
+                    break;
+            }
+        }
+
+        private static void Permit(StateMachine<string, string>.StateConfiguration config, StepDefinition step,
+            string trigger, string to)
+        {
+            if (to == step.Id) config.PermitReentry(trigger);
+            else config.Permit(trigger, to);
+        }
+
+        /// <summary>The first branch whose condition holds (the last may have none); -1 if none does.
+        /// Evaluated once per firing, so the guards are mutually exclusive as Stateless requires.</summary>
+        private int ChosenBranch(StepDefinition step)
+        {
+            if (_chosenBranch.TryGetValue(step.Id, out var chosen)) return chosen;
+            chosen = step.Branches.FindIndex(b => b.When is null || _effects!.Holds(b.When));
+            _chosenBranch[step.Id] = chosen;
+            return chosen;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Workflows.Access;
+using Workflows.Regions;
+
+namespace Workflows.Tasks;
+
+/// <summary>
+/// Who sees a task: a user with its role, in whose region it lies. A task filed above its own level
+/// (a village check for a case filed at the township) is open to the users of that level beneath it.
+/// One rule, used by the inbox query and by every action on a task.
+/// </summary>
+public static class TaskAccess
+{
+    public static bool CanSee(Actor actor, TaskRecord task) =>
+        actor.Has(task.Role)
+        && (task.RegionCode.StartsWith(actor.RegionCode, StringComparison.Ordinal)
+            || (actor.RegionCode.StartsWith(task.RegionCode, StringComparison.Ordinal)
+                && task.Level == RegionCode.NameOf(RegionCode.LevelOf(actor.RegionCode))));
+
+    public static IQueryable<TaskRecord> VisibleTo(this IQueryable<TaskRecord> tasks, Actor actor)
+    {
+        var roles = actor.Roles.ToList();
+        var region = actor.RegionCode;
+        var above = RegionCode.SelfAndAncestors(region).Skip(1).ToList();
+        var level = RegionCode.NameOf(RegionCode.LevelOf(region));
+        return tasks.Where(t => roles.Contains(t.Role)
+            && (t.RegionCode.StartsWith(region) || (above.Contains(t.RegionCode) && t.Level == level)));
+    }
+}
+
+/// <summary>A task as the inbox and the push channel show it (API.md, Tasks).</summary>
+public sealed record TaskView(
+    Guid Id, Guid CaseId, string Procedure, string Step, string Name, string Role, string RegionCode,
+    DateTime CreatedAt, DateTime? DueAt, bool Overdue, string? ClaimedBy, string[] Outcomes, string Status,
+    bool Escalated)
+{
+    public static TaskView Of(TaskRecord t, DateTime now) => new(
+        t.Id, t.CaseId, t.Procedure, t.Step, t.Name, t.Role, t.RegionCode, t.CreatedAt, t.DueAt,
+        t.IsOverdue(now), t.ClaimedBy, t.OutcomeList, t.Status, t.Escalated);
+}

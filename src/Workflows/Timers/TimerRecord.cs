@@ -1,0 +1,29 @@
+namespace Workflows.Timers;
+
+public static class TimerKind
+{
+    /// <summary>A task's deadline: remind, escalate or take the automatic outcome.</summary>
+    public const string Deadline = "deadline";
+    /// <summary>A timer step's wait: move on to its next step.</summary>
+    public const string StepWait = "step";
+}
+
+public static class TimerStatus
+{
+    public const string Pending = "pending";
+    public const string Fired = "fired";
+    public const string Cancelled = "cancelled";
+}
+
+/// <summary>A durable timer: written with the command that set it, fired once through the command path.</summary>
+public sealed class TimerRecord
+{
+    public Guid Id { get; set; }
+    public Guid CaseId { get; set; }
+    public Guid? TaskId { get; set; }
+    public string Step { get; set; } = "";
+    public string Kind { get; set; } = TimerKind.Deadline;
+    public DateTime DueAt { get; set; }
+    public string Status { get; set; } = TimerStatus.Pending;
+    public DateTime? FiredAt { get; set; }
+}
