@@ -18,7 +18,7 @@ public sealed record ValidationReport(bool Valid, IReadOnlyList<DefinitionError>
 /// deadlines in range. Publish, the loader of workflows/ and the designer all call this.
 /// Error paths name the step by id: <c>steps[village-check].deadline.workingDays</c>.
 /// </summary>
-public static class DefinitionValidator
+public static partial class DefinitionValidator
 {
     public const int MaxDeadlineWorkingDays = 60;
     public const int MaxTimerWorkingDays = 260;
@@ -42,7 +42,13 @@ public static class DefinitionValidator
             return ValidationReport.Of([new("", $"not valid JSON: {e.Message}")]);
         }
         if (schemaErrors.Count > 0)
-            return ValidationReport.Of(schemaErrors.SelectMany(Flatten).ToList());
+        {
+            var stepIds = StepIds(json);
+            return ValidationReport.Of(schemaErrors.SelectMany(Flatten)
+                .Select(e => e with { Path = StepIndex().Replace(e.Path, m =>
+                    int.TryParse(m.Groups[1].Value, out var i) && i < stepIds.Count && stepIds[i] is { } id ? $"steps[{id}]" : m.Value) })
+                .ToList());
+        }
         return Validate(DefinitionJson.Parse(json));
     }
 
@@ -51,7 +57,31 @@ public static class DefinitionValidator
         if (error is NJsonSchema.Validation.ChildSchemaValidationError child)
             foreach (var inner in child.Errors.SelectMany(e => e.Value).SelectMany(Flatten)) yield return inner;
         else
-            yield return new(error.Path?.TrimStart('#', '/').Replace('/', '.') ?? "", $"{error.Kind} ({error.Property})");
+            yield return new(error.Path?.TrimStart('#', '/').Replace('/', '.') ?? "", $"{Describe(error.Kind)} ({error.Kind})");
+    }
+
+    private static string Describe(NJsonSchema.Validation.ValidationErrorKind kind) => kind switch
+    {
+        NJsonSchema.Validation.ValidationErrorKind.PropertyRequired => "is required",
+        NJsonSchema.Validation.ValidationErrorKind.NoAdditionalPropertiesAllowed => "is not a known property",
+        NJsonSchema.Validation.ValidationErrorKind.NotInEnumeration => "is not one of the allowed values",
+        NJsonSchema.Validation.ValidationErrorKind.PatternMismatch => "does not have the required format",
+        NJsonSchema.Validation.ValidationErrorKind.TooFewItems => "needs more items",
+        _ => "does not fit the schema",
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^steps\[(\d+)\]")]
+    private static partial System.Text.RegularExpressions.Regex StepIndex();
+
+    private static List<string?> StepIds(string json)
+    {
+        try
+        {
+            return System.Text.Json.Nodes.JsonNode.Parse(json)?["steps"] is System.Text.Json.Nodes.JsonArray steps
+                ? steps.Select(s => s?["id"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var id) ? id : null).ToList()
+                : [];
+        }
+        catch (JsonException) { return []; }
     }
 
     public static ValidationReport Validate(ProcedureDefinition d)

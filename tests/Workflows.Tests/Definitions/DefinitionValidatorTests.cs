@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using Workflows.Definitions;
+using Workflows.Testing;
+
+namespace Workflows.Tests.Definitions;
+
+/// <summary>Each rule of the one validator (DESIGN.md, "One validator"), broken one at a time on a valid definition.</summary>
+public class DefinitionValidatorTests
+{
+    private const string Valid = """
+    {
+      "key": "test-aid", "regionCode": "22", "name": "测试流程", "parameters": { "max": 1000 },
+      "oncePer": { "scope": "province" },
+      "rules": [ { "field": "data.amount", "required": true, "check": "data.amount <= params.max", "message": "too much" } ],
+      "start": "check",
+      "steps": [
+        { "id": "check", "kind": "task", "name": "核实", "role": "village-caseworker", "level": "village",
+          "deadline": { "workingDays": 3, "onTimeout": "escalate", "escalateTo": "township-officer" },
+          "outcomes": [ { "name": "confirm", "to": "route" }, { "name": "refuse", "to": "refused", "requiresComment": true } ],
+          "form": [ { "field": "note", "required": true, "message": "note needed" } ] },
+        { "id": "route", "kind": "decision", "name": "分流",
+          "branches": [ { "when": "data.amount > 500", "to": "wait" }, { "to": "unique" } ] },
+        { "id": "wait", "kind": "timer", "name": "公示", "workingDays": 5, "next": "unique" },
+        { "id": "unique", "kind": "action", "name": "查重", "action": "verify-unique", "next": "pay" },
+        { "id": "pay", "kind": "payment", "name": "发放", "amount": "data.amount", "next": "done" },
+        { "id": "done", "kind": "end", "name": "办结", "status": "approved" },
+        { "id": "refused", "kind": "end", "name": "不予救助", "status": "rejected" }
+      ]
+    }
+    """;
+
+    private static JsonObject Step(JsonObject d, string id) =>
+        d["steps"]!.AsArray().Select(s => s!.AsObject()).Single(s => s["id"]!.GetValue<string>() == id);
+
+    public static TheoryData<string, Action<JsonObject>, string, string> Broken => new()
+    {
+        { "start names no step", d => d["start"] = "nowhere", "start", "unknown step 'nowhere'" },
+        { "step id used twice", d => Step(d, "wait")["id"] = "route", "steps[route].id", "used twice" },
+        { "unknown kind", d => Step(d, "wait")["kind"] = "sleep", "steps[wait].kind", "NotInEnumeration" },
+        { "unknown role", d => Step(d, "check")["role"] = "mayor", "steps[check].role", "unknown role 'mayor'" },
+        { "unknown level", d => Step(d, "check")["level"] = "galaxy", "steps[check].level", "NotInEnumeration" },
+        { "task without outcomes", d => Step(d, "check")["outcomes"] = new JsonArray(), "steps[check].outcomes", "at least one outcome" },
+        { "outcome name twice", d => Step(d, "check")["outcomes"]![1]!["name"] = "confirm", "steps[check].outcomes[confirm]", "used twice" },
+        { "outcome to unknown step", d => Step(d, "check")["outcomes"]![0]!["to"] = "limbo", "steps[check].outcomes[confirm].to", "unknown step 'limbo'" },
+        { "outcome with no target", d => Step(d, "check")["outcomes"]![0]!["to"] = "", "steps[check].outcomes[confirm].to", "no target" },
+        { "deadline of 0 days", d => Step(d, "check")["deadline"]!["workingDays"] = 0, "steps[check].deadline.workingDays", "between 1 and 60" },
+        { "deadline of 61 days", d => Step(d, "check")["deadline"]!["workingDays"] = 61, "steps[check].deadline.workingDays", "between 1 and 60" },
+        { "auto outcome not on the step", d => Step(d, "check")["deadline"] = new JsonObject { ["workingDays"] = 3, ["onTimeout"] = "auto", ["outcome"] = "approve" },
+            "steps[check].deadline.outcome", "not one of this step's outcomes" },
+        { "auto outcome that needs a reason", d => Step(d, "check")["deadline"] = new JsonObject { ["workingDays"] = 3, ["onTimeout"] = "auto", ["outcome"] = "refuse" },
+            "steps[check].deadline.outcome", "requires a written reason" },
+        { "escalate to unknown role", d => Step(d, "check")["deadline"]!["escalateTo"] = "boss", "steps[check].deadline.escalateTo", "unknown role 'boss'" },
+        { "escalate from the province", d => Step(d, "check")["level"] = "province", "steps[check].deadline.onTimeout", "no level above" },
+        { "decision without branches", d => Step(d, "route")["branches"] = new JsonArray(), "steps[route].branches", "at least one branch" },
+        { "branch to unknown step", d => Step(d, "route")["branches"]![0]!["to"] = "limbo", "steps[route].branches[0].to", "unknown step 'limbo'" },
+        { "unconditional branch before the last", d => Step(d, "route")["branches"]![0]!.AsObject().Remove("when"), "steps[route].branches[0].when", "only the last branch" },
+        { "branch condition does not parse", d => Step(d, "route")["branches"]![0]!["when"] = "data.amount >", "steps[route].branches[0].when", "does not parse" },
+        { "rule check does not parse", d => d["rules"]![0]!["check"] = "data.amount <= (", "rules[0].check", "does not parse" },
+        { "rule with neither required nor check", d => d["rules"]![0] = new JsonObject { ["field"] = "data.x", ["message"] = "m" }, "rules[0]", "required or have a check" },
+        { "form check does not parse", d => Step(d, "check")["form"]![0]!["check"] = "input.note ===", "steps[check].form[0].check", "does not parse" },
+        { "statements instead of an expression", d => Step(d, "pay")["amount"] = "1; while(true){}", "steps[pay].amount", "does not parse" },
+        { "payment without amount", d => Step(d, "pay").Remove("amount"), "steps[pay].amount", "needs an amount" },
+        { "payment to unknown step", d => Step(d, "pay")["next"] = "limbo", "steps[pay].next", "unknown step 'limbo'" },
+        { "unknown action", d => Step(d, "unique")["action"] = "launch", "steps[unique].action", "unknown action 'launch'" },
+        { "duplicate check without oncePer", d => d.Remove("oncePer"), "steps[unique].action", "needs the definition's oncePer" },
+        { "timer of 0 days", d => Step(d, "wait")["workingDays"] = 0, "steps[wait].workingDays", "between 1 and 260" },
+        { "end without status", d => Step(d, "done").Remove("status"), "steps[done].status", "needs a status" },
+        { "end that leads on", d => Step(d, "done")["next"] = "pay", "steps[done]", "leads nowhere" },
+        { "unreachable step", d => d["steps"]!.AsArray().Add(JsonNode.Parse("""{"id":"orphan","kind":"end","name":"o","status":"closed"}""")),
+            "steps[orphan]", "unreachable" },
+        { "dead end: a loop with no way out", d => { Step(d, "pay")["next"] = "wait"; Step(d, "wait")["next"] = "pay"; Step(d, "unique")["next"] = "pay"; },
+            "steps[pay]", "dead end" },
+        { "malformed region code", d => d["regionCode"] = "221", "regionCode", "PatternMismatch" },
+        { "unknown oncePer scope", d => d["oncePer"]!["scope"] = "planet", "oncePer.scope", "NotInEnumeration" },
+        { "missing name", d => d.Remove("name"), "name", "PropertyRequired" },
+        { "unknown property", d => d["colour"] = "red", "colour", "NoAdditionalPropertiesAllowed" },
+    };
+
+    [Fact]
+    public void The_base_definition_is_valid()
+    {
+        var report = DefinitionValidator.Validate(Valid);
+        Assert.True(report.Valid, string.Join("\n", report.Errors));
+    }
+
+    [Theory]
+    [MemberData(nameof(Broken))]
+    public void Each_rule_names_the_step_and_field(string rule, Action<JsonObject> breakIt, string path, string message)
+    {
+        var definition = JsonNode.Parse(Valid)!.AsObject();
+        breakIt(definition);
+        var report = DefinitionValidator.Validate(definition.ToJsonString());
+        Assert.False(report.Valid, rule);
+        Assert.Contains(report.Errors, e => e.Path == path && e.Message.Contains(message));
+    }
+
+    [Fact]
+    public void Malformed_json_is_reported_not_thrown()
+    {
+        var report = DefinitionValidator.Validate("{ \"key\": ");
+        Assert.False(report.Valid);
+        Assert.Contains("not valid JSON", report.Errors.Single().Message);
+    }
+
+    [Fact]
+    public void Every_shipped_definition_is_valid()
+    {
+        var files = Directory.GetFiles(Repo.Workflows, "*.json", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("schema") && !f.Contains("calendars")).ToList();
+        Assert.NotEmpty(files);
+        foreach (var file in files)
+        {
+            var report = DefinitionValidator.Validate(File.ReadAllText(file));
+            Assert.True(report.Valid, $"{file}: {string.Join("; ", report.Errors)}");
+        }
+    }
+}
