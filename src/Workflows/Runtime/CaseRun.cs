@@ -349,7 +349,8 @@ internal sealed class CaseRun : IStepEffects
         if (step.Status != CaseStatus.Approved && step.Status != CaseStatus.Closed)
         {
             if (_claim is not null) Db.OncePerClaims.Remove(_claim);
-            foreach (var added in Db.ChangeTracker.Entries<OncePerClaimRecord>().Where(e => e.Entity.CaseId == _case.Id).ToList())
+            foreach (var added in Db.ChangeTracker.Entries<OncePerClaimRecord>()
+                         .Where(e => e.Entity.CaseId == _case.Id && e.State == EntityState.Added).ToList())
                 added.State = EntityState.Detached;
         }
         Record(step.Id, "ended", outcome: step.Status);

@@ -1,0 +1,46 @@
+using Workflows.Testing;
+
+namespace Workflows.Host.Tests.Support;
+
+/// <summary>One throw-away PostgreSQL cluster shared by the tests of the "postgres" collection.</summary>
+public sealed class PostgresFixture : IAsyncLifetime
+{
+    public PostgresCluster Cluster { get; private set; } = null!;
+    public async Task InitializeAsync() => Cluster = await PostgresCluster.StartAsync("fsync=off");
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+}
+
+[CollectionDefinition("postgres")]
+public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>;
+
+/// <summary>Starts hosts on fresh databases and disposes them after each test.</summary>
+public abstract class HostedTest : IAsyncLifetime
+{
+    private readonly List<ServiceHost> _hosts = new();
+
+    protected abstract string Provider { get; }
+    protected abstract Task<string> NewDatabaseAsync();
+
+    protected ServiceHost StartOn(string connectionString, DateTimeOffset? clock = null, Dictionary<string, string?>? settings = null)
+    {
+        var host = new ServiceHost(Provider, connectionString, clock ?? Seed.BeforeSpringFestival, settings);
+        host.Server.PreserveExecutionContext = true; // start now, so failures surface here
+        _hosts.Add(host);
+        return host;
+    }
+
+    /// <summary>A host on a fresh database with the county's regions and officials.</summary>
+    protected async Task<(ServiceHost Host, Api Admin, string Database)> StartSeededAsync(DateTimeOffset? clock = null)
+    {
+        var database = await NewDatabaseAsync();
+        var host = StartOn(database, clock);
+        return (host, await Seed.RunAsync(host), database);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in _hosts) await host.DisposeAsync();
+    }
+}
