@@ -25,10 +25,11 @@ public sealed record CaseSummary(
 
 public static class CaseViews
 {
-    public static async Task<CaseView> LoadAsync(WorkflowDb db, Guid id, DateTime now, CancellationToken ct)
+    /// <summary>The case as API.md shows it; the record is the one a command just saved or a query just read.</summary>
+    public static async Task<CaseView> LoadAsync(WorkflowDb db, DefinitionCatalog catalog, CaseRecord c, DateTime now, CancellationToken ct)
     {
-        var c = await db.Cases.AsNoTracking().SingleAsync(x => x.Id == id, ct);
-        var version = await db.DefinitionVersions.AsNoTracking().SingleAsync(v => v.Id == c.DefinitionVersionId, ct);
+        var id = c.Id;
+        var version = (await catalog.GetAsync(db, c.DefinitionVersionId, ct)).Version;
         var tasks = await db.Tasks.AsNoTracking().Where(t => t.CaseId == id && t.Status == TaskStatus.Open)
             .OrderBy(t => t.CreatedAt).ToListAsync(ct);
         var history = await db.History.AsNoTracking().Where(h => h.CaseId == id).OrderBy(h => h.Id).ToListAsync(ct);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Workflows.Definitions;
 using Workflows.Host.Auth;
 using Workflows.Host.Cases;
 using Workflows.Persistence;
@@ -44,10 +45,10 @@ public static class TaskEndpoints
             TypedResults.Ok(TaskView.Of(await engine.ReleaseAsync(id, http.User.Actor(), ct), clock.GetUtcNow().UtcDateTime)));
 
         group.MapPost("/{id:guid}/complete", async (Guid id, CompleteTaskCommand command, HttpContext http, CaseEngine engine,
-            WorkflowDb db, TimeProvider clock, CancellationToken ct) =>
+            WorkflowDb db, DefinitionCatalog catalog, TimeProvider clock, CancellationToken ct) =>
         {
             var record = await engine.CompleteAsync(id, command, http.User.Actor(), ct);
-            return TypedResults.Ok(await CaseViews.LoadAsync(db, record.Id, clock.GetUtcNow().UtcDateTime, ct));
+            return TypedResults.Ok(await CaseViews.LoadAsync(db, catalog, record, clock.GetUtcNow().UtcDateTime, ct));
         });
     }
 }

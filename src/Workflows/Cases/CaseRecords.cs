@@ -28,6 +28,10 @@ public sealed class CaseRecord
     public long? AmountFen { get; set; }
     public long? MonthlyAmountFen { get; set; }
     public string? Reason { get; set; }
+    /// <summary>Payments made so far; the next one is instalment PaymentCount + 1.</summary>
+    public int PaymentCount { get; set; }
+    /// <summary>The pending timer of a timer step the case waits in, if any.</summary>
+    public Guid? WaitTimerId { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }
     public string CreatedBy { get; set; } = "";

@@ -73,7 +73,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
                 ["data"] = command.Data?.DeepClone() ?? new JsonObject(),
             }.ToJsonString(),
         };
-        var run = await CaseRun.BeginAsync(this, record, procedure, actor, ct);
+        var run = await CaseRun.BeginAsync(this, record, procedure, actor, procedure.ReachOf(record.Step, null), ct);
         run.CheckRules(procedure.Definition.Rules, input: null, outcome: null, fieldPrefix: "");
         await ClaimOncePerAsync(record, procedure.Definition.OncePer, ct);
         db.Cases.Add(record);
@@ -86,13 +86,19 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
 
     public async Task<CaseRecord> CompleteAsync(Guid taskId, CompleteTaskCommand command, Actor actor, CancellationToken ct = default)
     {
-        var task = await VisibleTaskAsync(taskId, actor, ct);
+        // The task and its case in one round trip: this is the officials' hottest path.
+        var loaded = await (from t in db.Tasks
+                            where t.Id == taskId
+                            join c in db.Cases on t.CaseId equals c.Id
+                            select new { Task = t, Case = c }).FirstOrDefaultAsync(ct);
+        if (loaded is null || !TaskAccess.CanSee(actor, loaded.Task)) throw new NotFoundProblem($"No task {taskId} in your inbox.");
+        var (task, record) = (loaded.Task, loaded.Case);
         if (task.Status != TaskStatus.Open)
             throw new ConflictProblem($"任务已{(task.Status == TaskStatus.Completed ? $"由 {task.CompletedBy} 办结" : "取消")} (task already {task.Status}).");
         if (task.ClaimedBy is { } holder && holder != actor.Username)
             throw new ConflictProblem($"任务已由 {holder} 认领 (task is claimed by {holder}).");
-        var (record, procedure) = await LoadCaseAsync(task.CaseId, ct);
-        var run = await CaseRun.BeginAsync(this, record, procedure, actor, ct);
+        var procedure = await catalog.GetAsync(db, record.DefinitionVersionId, ct);
+        var run = await CaseRun.BeginAsync(this, record, procedure, actor, procedure.ReachOf(task.Step, command.Outcome), ct);
         run.CompleteTask(task, command.Outcome, command.Data, command.Comment);
         run.Finish();
         await SaveAsync(ct);
@@ -129,17 +135,25 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         timer.Status = TimerStatus.Fired;
         timer.FiredAt = Now;
         var (record, procedure) = await LoadCaseAsync(timer.CaseId, ct);
-        var run = await CaseRun.BeginAsync(this, record, procedure, Actor.System, ct);
         if (timer.Kind == TimerKind.Deadline)
         {
             var task = await db.Tasks.SingleAsync(t => t.Id == timer.TaskId, ct);
-            if (task.Status == TaskStatus.Open) run.DeadlinePassed(task);
+            var step = procedure.Step(task.Step);
+            var reach = step.Deadline is { OnTimeout: "auto" } d ? procedure.ReachOf(step.Id, d.Outcome) : procedure.ReachOf(step.Id, "");
+            var run = await CaseRun.BeginAsync(this, record, procedure, Actor.System, reach, ct);
+            if (task.Status == TaskStatus.Open && task.DeadlineTimerId == timer.Id) run.DeadlinePassed(task);
+            run.Finish();
         }
-        else if (record.Step == timer.Step && record.Status == CaseStatus.Open)
+        else
         {
-            run.Fire(CompiledProcedure.Next);
+            var run = await CaseRun.BeginAsync(this, record, procedure, Actor.System, procedure.ReachOf(timer.Step, CompiledProcedure.Next), ct);
+            if (record.Step == timer.Step && record.Status == CaseStatus.Open && record.WaitTimerId == timer.Id)
+            {
+                record.WaitTimerId = null;
+                run.Fire(CompiledProcedure.Next);
+            }
+            run.Finish();
         }
-        run.Finish();
         await SaveAsync(ct);
     }
 

@@ -28,9 +28,7 @@ internal sealed class CaseRun : IStepEffects
     private readonly Actor _actor;
     private readonly JsonObject _root;
     private readonly List<TaskRecord> _openTasks;
-    private readonly List<TimerRecord> _pendingTimers;
     private readonly OncePerClaimRecord? _claim;
-    private int _paymentsSoFar;
     private JsonObject? _standard;
     private ExpressionScope? _scope;
     private JsonObject? _input;
@@ -38,7 +36,7 @@ internal sealed class CaseRun : IStepEffects
     private string? _lastComment;
 
     private CaseRun(CaseEngine engine, CaseRecord record, CompiledProcedure procedure, Actor actor,
-        List<TaskRecord> openTasks, List<TimerRecord> pendingTimers, OncePerClaimRecord? claim, int payments)
+        List<TaskRecord> openTasks, OncePerClaimRecord? claim)
     {
         _engine = engine;
         _case = record;
@@ -46,27 +44,27 @@ internal sealed class CaseRun : IStepEffects
         _actor = actor;
         _root = JsonNode.Parse(record.DataJson)!.AsObject();
         _openTasks = openTasks;
-        _pendingTimers = pendingTimers;
         _claim = claim;
-        _paymentsSoFar = payments;
     }
 
     private WorkflowDb Db => _engine.Db;
     private DateTime Now => _engine.Now;
     public StepDefinition CurrentStep => _procedure.Step(_case.Step);
 
-    /// <summary>Loads what the case's steps may touch, so the step effects themselves need no queries.</summary>
+    /// <summary>Loads what the steps this command can reach may touch (<see cref="Reach"/>), so that the step
+    /// effects themselves need no queries and a command that cannot end the case loads nothing more.</summary>
     public static async Task<CaseRun> BeginAsync(CaseEngine engine, CaseRecord record, CompiledProcedure procedure,
-        Actor actor, CancellationToken ct)
+        Actor actor, Reach reach, CancellationToken ct)
     {
         var db = engine.Db;
         var existing = db.Entry(record).State != EntityState.Detached;
-        var run = new CaseRun(engine, record, procedure, actor,
-            existing ? await db.Tasks.Where(t => t.CaseId == record.Id && t.Status == TaskStatus.Open).ToListAsync(ct) : [],
-            existing ? await db.Timers.Where(t => t.CaseId == record.Id && t.Status == TimerStatus.Pending).ToListAsync(ct) : [],
-            existing && procedure.Definition.OncePer is not null
-                ? await db.OncePerClaims.FirstOrDefaultAsync(c => c.CaseId == record.Id, ct) : null,
-            existing && procedure.HasPayments ? await db.Payments.CountAsync(p => p.CaseId == record.Id, ct) : 0);
+        var openTasks = existing && reach.MayEnd
+            ? await db.Tasks.Where(t => t.CaseId == record.Id && t.Status == TaskStatus.Open).ToListAsync(ct)
+            : [];
+        var claim = existing && procedure.Definition.OncePer is not null && (reach.MayReleaseClaim || reach.MayVerifyUnique)
+            ? await db.OncePerClaims.FirstOrDefaultAsync(c => c.CaseId == record.Id, ct)
+            : null;
+        var run = new CaseRun(engine, record, procedure, actor, openTasks, claim);
         if (procedure.UsesStandard)
             run._standard = await Standards.AtAsync(db, record.RegionCode, Calendar.WorkingDayCalendar.ChinaDate(engine.Now), ct);
         return run;
@@ -144,7 +142,8 @@ internal sealed class CaseRun : IStepEffects
         task.CompletedAt = Now;
         task.Version++;
         _openTasks.Remove(task);
-        CancelTimers(t => t.TaskId == task.Id);
+        CancelTimer(task.DeadlineTimerId);
+        task.DeadlineTimerId = null;
         var caseData = _root["data"]!.AsObject();
         foreach (var (field, value) in _input) caseData[field] = value?.DeepClone();
         _scope = null;
@@ -158,6 +157,7 @@ internal sealed class CaseRun : IStepEffects
     {
         var step = _procedure.Step(task.Step);
         var deadline = step.Deadline!;
+        task.DeadlineTimerId = null; // this timer has fired; nothing is left to cancel
         switch (deadline.OnTimeout)
         {
             case "remind":
@@ -248,7 +248,7 @@ internal sealed class CaseRun : IStepEffects
         };
         Db.Tasks.Add(task);
         _openTasks.Add(task);
-        if (task.DueAt is { } due) AddTimer(step, TimerKind.Deadline, due, task.Id);
+        if (task.DueAt is { } due) task.DeadlineTimerId = AddTimer(step, TimerKind.Deadline, due, task.Id);
         Record(step.Id, "task-created", details: new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode, ["dueAt"] = task.DueAt });
         Db.Outbox.Add(Notifications.For("taskAssigned", task, Now));
     }
@@ -257,24 +257,28 @@ internal sealed class CaseRun : IStepEffects
     {
         var due = Calendar.WorkingDayCalendar.EndOfDayUtc(
             _engine.Calendar.AddWorkingDays(Calendar.WorkingDayCalendar.ChinaDate(Now), step.WorkingDays!.Value));
-        AddTimer(step, TimerKind.StepWait, due, taskId: null);
+        _case.WaitTimerId = AddTimer(step, TimerKind.StepWait, due, taskId: null);
         Record(step.Id, "waiting", details: new JsonObject { ["until"] = due });
     }
 
-    private void AddTimer(StepDefinition step, string kind, DateTime due, Guid? taskId)
+    private Guid AddTimer(StepDefinition step, string kind, DateTime due, Guid? taskId)
     {
         var timer = new TimerRecord { Id = Guid.NewGuid(), CaseId = _case.Id, TaskId = taskId, Step = step.Id, Kind = kind, DueAt = due };
         Db.Timers.Add(timer);
-        _pendingTimers.Add(timer);
+        return timer.Id;
     }
 
-    private void CancelTimers(Func<TimerRecord, bool> which)
+    /// <summary>Cancels a pending timer by id, without loading it: one UPDATE in the command's batch.</summary>
+    private void CancelTimer(Guid? id)
     {
-        foreach (var timer in _pendingTimers.Where(which).ToList())
+        if (id is not { } timerId) return;
+        var timer = Db.Timers.Local.FirstOrDefault(t => t.Id == timerId);
+        if (timer is null)
         {
-            timer.Status = TimerStatus.Cancelled;
-            _pendingTimers.Remove(timer);
+            timer = new TimerRecord { Id = timerId };
+            Db.Timers.Attach(timer);
         }
+        timer.Status = TimerStatus.Cancelled;
     }
 
     private void RunAction(StepDefinition step)
@@ -309,7 +313,7 @@ internal sealed class CaseRun : IStepEffects
             Record(step.Id, "no-payment", details: basis);
             return;
         }
-        var instalment = ++_paymentsSoFar;
+        var instalment = ++_case.PaymentCount;
         var payment = new PaymentRecord
         {
             Id = Guid.NewGuid(),
@@ -337,9 +341,12 @@ internal sealed class CaseRun : IStepEffects
         _case.Status = step.Status!;
         _case.Approved = step.Status switch { CaseStatus.Approved => true, CaseStatus.Rejected => false, _ => _case.Approved };
         if (step.Status == CaseStatus.Rejected) _case.Reason = _lastComment;
-        CancelTimers(_ => true);
+        CancelTimer(_case.WaitTimerId);
+        _case.WaitTimerId = null;
         foreach (var task in _openTasks.ToList())
         {
+            CancelTimer(task.DeadlineTimerId);
+            task.DeadlineTimerId = null;
             task.Status = TaskStatus.Cancelled;
             task.Version++;
             Db.Outbox.Add(Notifications.For("taskRemoved", task, Now));

@@ -4,6 +4,8 @@ using Workflows.Definitions;
 
 namespace Workflows.Runtime;
 
+public sealed record Reach(bool MayEnd, bool MayReleaseClaim, bool MayVerifyUnique);
+
 /// <summary>The entry actions a step triggers; the engine implements them per command.</summary>
 public interface IStepEffects
 {
@@ -40,6 +42,32 @@ public sealed class CompiledProcedure
     public bool HasPayments => Definition.Steps.Any(s => s.Kind == StepKinds.Payment);
     /// <summary>Whether any expression reads the region's MLG standard, so it is looked up only when needed.</summary>
     public bool UsesStandard => AllExpressions(Definition).Any(e => e.Contains("standard"));
+
+    private readonly ConcurrentDictionary<(string, string?), Reach> _reach = new();
+
+    /// <summary>What a command may run into before the case waits again: firing <paramref name="trigger"/> in
+    /// <paramref name="step"/>, or entering <paramref name="step"/> itself when the trigger is null. The engine
+    /// loads only what those steps can touch.</summary>
+    public Reach ReachOf(string step, string? trigger) => _reach.GetOrAdd((step, trigger), key =>
+    {
+        var (from, via) = key;
+        var first = via is null ? [from]
+            : Step(from).Kind == StepKinds.Task ? Step(from).Outcomes.Where(o => o.Name == via).Select(o => o.To)
+            : DefinitionValidator.Targets(Step(from));
+        var seen = new HashSet<string>();
+        var queue = new Queue<string>(first);
+        while (queue.TryDequeue(out var id))
+        {
+            if (!seen.Add(id)) continue;
+            if (Step(id).Kind is StepKinds.Decision or StepKinds.Action or StepKinds.Payment)
+                foreach (var next in DefinitionValidator.Targets(Step(id))) queue.Enqueue(next);
+        }
+        var steps = seen.Select(Step).ToList();
+        return new Reach(
+            MayEnd: steps.Any(s => s.Kind == StepKinds.End),
+            MayReleaseClaim: steps.Any(s => s.Kind == StepKinds.End && s.Status is not ("approved" or "closed")),
+            MayVerifyUnique: steps.Any(s => s.Kind == StepKinds.Action && s.Action == StepActionNames.VerifyUnique));
+    });
 
     public StepDefinition Step(string id) =>
         Steps.TryGetValue(id, out var step) ? step : throw new InvalidOperationException($"Unknown step '{id}'");

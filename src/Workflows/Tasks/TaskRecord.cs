@@ -25,6 +25,8 @@ public sealed class TaskRecord
     public string Outcomes { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public DateTime? DueAt { get; set; }
+    /// <summary>The timer that fires at <see cref="DueAt"/>, cancelled when the task closes.</summary>
+    public Guid? DeadlineTimerId { get; set; }
     public string? ClaimedBy { get; set; }
     public DateTime? ClaimedAt { get; set; }
     public string? CompletedBy { get; set; }

@@ -115,6 +115,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("monthly_amount_fen");
 
+                    b.Property<int>("PaymentCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("payment_count");
+
                     b.Property<string>("Procedure")
                         .IsRequired()
                         .HasColumnType("text")
@@ -152,6 +156,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .IsConcurrencyToken()
                         .HasColumnType("integer")
                         .HasColumnName("version");
+
+                    b.Property<Guid?>("WaitTimerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("wait_timer_id");
 
                     b.HasKey("Id");
 
@@ -610,6 +618,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<Guid?>("DeadlineTimerId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("deadline_timer_id");
 
                     b.Property<DateTime?>("DueAt")
                         .HasColumnType("timestamp with time zone")

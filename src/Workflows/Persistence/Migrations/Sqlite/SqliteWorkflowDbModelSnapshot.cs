@@ -108,6 +108,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("monthly_amount_fen");
 
+                    b.Property<int>("PaymentCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("payment_count");
+
                     b.Property<string>("Procedure")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -145,6 +149,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .IsConcurrencyToken()
                         .HasColumnType("INTEGER")
                         .HasColumnName("version");
+
+                    b.Property<Guid?>("WaitTimerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("wait_timer_id");
 
                     b.HasKey("Id");
 
@@ -591,6 +599,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
+
+                    b.Property<Guid?>("DeadlineTimerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deadline_timer_id");
 
                     b.Property<DateTime?>("DueAt")
                         .HasColumnType("TEXT")
