@@ -51,8 +51,11 @@ try
     var township = await LoginAsync(http, "tw", "bench-pass-1");
 
     // Warm-up (JIT, pools), not counted.
-    await RunAsync(Math.Min(100, cases / 10), clients, caseworker, township);
+    await RunAsync(Math.Min(600, cases / 4), clients, caseworker, township);
+    var cpuBefore = (Host: CpuSeconds([host.Id]), Postgres: CpuSeconds(PostgresPids()), Self: CpuSeconds([Environment.ProcessId]));
     var (created, completed, createSeconds, completeSeconds) = await RunAsync(cases, clients, caseworker, township);
+    var cpu = (Host: CpuSeconds([host.Id]) - cpuBefore.Host, Postgres: CpuSeconds(PostgresPids()) - cpuBefore.Postgres,
+        Self: CpuSeconds([Environment.ProcessId]) - cpuBefore.Self);
 
     host.Refresh();
     var peakKiB = PeakMemoryKiB(host.Id);
@@ -61,6 +64,9 @@ try
     Console.WriteLine($"task completions: {completed} in {completeSeconds:F1} s = {perSecond:F0}/s");
     Console.WriteLine($"ratio to pgbench tps: {perSecond / tps:F2}");
     Console.WriteLine($"Host peak memory (VmHWM): {peakKiB / 1024.0:F0} MiB");
+    var requests = created + completed;
+    Console.WriteLine($"CPU per request (start or complete): Host {1000 * cpu.Host / requests:F2} ms, " +
+        $"PostgreSQL {1000 * cpu.Postgres / requests:F2} ms, load generator {1000 * cpu.Self / requests:F2} ms");
 }
 finally
 {
@@ -142,6 +148,26 @@ static async Task WaitReadyAsync(HttpClient http)
         await Task.Delay(500);
     }
     throw new TimeoutException("The Host did not become ready.");
+}
+
+// utime + stime from /proc/<pid>/stat, in seconds (clock ticks of 1/100 s).
+static double CpuSeconds(IEnumerable<int> pids) => pids.Sum(pid =>
+{
+    try
+    {
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+    }
+    catch (IOException) { return 0; }
+});
+
+static int[] PostgresPids() => Directory.GetDirectories("/proc")
+    .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+    .Where(pid => pid > 0 && SafeRead($"/proc/{pid}/comm").Trim() == "postgres").ToArray();
+
+static string SafeRead(string path)
+{
+    try { return File.ReadAllText(path); } catch (IOException) { return ""; } catch (UnauthorizedAccessException) { return ""; }
 }
 
 static long PeakMemoryKiB(int pid) =>

@@ -21,7 +21,11 @@ public static class Database
             case "Postgres":
                 if (string.IsNullOrEmpty(connection))
                     throw new InvalidOperationException("Database:Provider=Postgres needs ConnectionStrings:Workflow.");
-                services.AddPooledDbContextFactory<PostgresWorkflowDb>(o => o.UseNpgsql(connection));
+                // Server-side prepared statements for the statements the command path repeats, unless the operator
+                // chose otherwise: PostgreSQL then skips parsing and planning them on every command.
+                var npgsql = new Npgsql.NpgsqlConnectionStringBuilder(connection);
+                if (!connection.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) npgsql.MaxAutoPrepare = 64;
+                services.AddPooledDbContextFactory<PostgresWorkflowDb>(o => o.UseNpgsql(npgsql.ConnectionString));
                 services.AddSingleton<Func<WorkflowDb>>(sp =>
                 {
                     var factory = sp.GetRequiredService<IDbContextFactory<PostgresWorkflowDb>>();
