@@ -1,0 +1,56 @@
+using System.Text.Json.Nodes;
+using Workflows.Host.Tests.Support;
+using Workflows.Testing;
+
+namespace Workflows.Host.Tests;
+
+/// <summary>Shipped definitions in workflows/ are published at start when their revision is newer than what
+/// the database holds — and never when they are invalid.</summary>
+[Collection("postgres")]
+public sealed class DefinitionImportTests(PostgresFixture postgres) : HostedTest, IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("wf-defs-").FullName;
+
+    protected override string Provider => "Postgres";
+    protected override Task<string> NewDatabaseAsync() => postgres.Cluster.CreateDatabaseAsync();
+
+    private string Shipped => Path.Combine(_folder, "22", "migrant-worker-aid.json");
+
+    private void Ship(Action<JsonObject> change)
+    {
+        var definition = JsonNode.Parse(File.ReadAllText(Path.Combine(Repo.Workflows, "22", "migrant-worker-aid.json")))!.AsObject();
+        change(definition);
+        Directory.CreateDirectory(Path.GetDirectoryName(Shipped)!);
+        File.WriteAllText(Shipped, definition.ToJsonString());
+    }
+
+    private async Task<JsonArray> VersionsAfterStartAsync(string database, Dictionary<string, string?>? settings = null)
+    {
+        var host = StartOn(database, settings: new(settings ?? new()) { ["Definitions:Path"] = _folder });
+        var admin = await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword);
+        var versions = (await admin.GetOk("/api/definitions/migrant-worker-aid/versions?region=22")).AsArray();
+        await host.DisposeAsync();
+        return versions;
+    }
+
+    [Fact]
+    public async Task A_newer_revision_is_published_once_and_an_invalid_one_never()
+    {
+        var database = await NewDatabaseAsync();
+        Ship(_ => { });
+        Assert.Single(await VersionsAfterStartAsync(database));
+        Assert.Single(await VersionsAfterStartAsync(database)); // same revision: nothing new
+
+        Ship(d => { d["revision"] = 2; d["parameters"]!["maxAmount"] = 900; });
+        var versions = await VersionsAfterStartAsync(database);
+        Assert.Equal(2, versions.Count);
+        Assert.Equal("workflows/", versions[1]!["publishedBy"]!.GetValue<string>());
+
+        Ship(d => { d["revision"] = 3; d["start"] = "nowhere"; });
+        var refused = await Assert.ThrowsAnyAsync<Exception>(() => VersionsAfterStartAsync(database));
+        Assert.Contains("start: unknown step 'nowhere'", refused.ToString());
+        Assert.Equal(2, (await VersionsAfterStartAsync(database, new() { ["Definitions:FailOnInvalid"] = "false" })).Count);
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
