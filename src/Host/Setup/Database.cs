@@ -25,6 +25,8 @@ public static class Database
                 // chose otherwise: PostgreSQL then skips parsing and planning them on every command.
                 var npgsql = new Npgsql.NpgsqlConnectionStringBuilder(connection);
                 if (!connection.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) npgsql.MaxAutoPrepare = 64;
+                // The service sets no session state, so a pooled connection need not be reset between queries.
+                if (!connection.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) npgsql.NoResetOnClose = true;
                 services.AddPooledDbContextFactory<PostgresWorkflowDb>(o => o.UseNpgsql(npgsql.ConnectionString));
                 services.AddSingleton<Func<WorkflowDb>>(sp =>
                 {
