@@ -14,6 +14,7 @@ using Workflows.Host.Clock;
 using Workflows.Host.Definitions;
 using Workflows.Host.Errors;
 using Workflows.Host.Idempotency;
+using Workflows.Host.Notifications;
 using Workflows.Host.Payments;
 using Workflows.Host.Setup;
 using Workflows.Host.Tasks;
@@ -34,10 +35,15 @@ services.AddWorkflowDatabase(configuration);
 services.AddSingleton(WorkingDayCalendar.FromFiles(CalendarFiles(configuration)));
 services.AddSingleton<DefinitionCatalog>();
 services.AddScoped<CaseEngine>();
+services.AddSingleton<OutboxSignal>();
 services.AddSingleton<Func<WorkflowDb, CaseEngine>>(sp => db => new CaseEngine(db,
-    sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<WorkingDayCalendar>(), sp.GetRequiredService<TimeProvider>()));
+    sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<WorkingDayCalendar>(), sp.GetRequiredService<TimeProvider>(),
+    sp.GetRequiredService<OutboxSignal>()));
 services.AddSingleton<TimerRunner>();
 if (!manualClock) services.AddHostedService<TimerWorker>();
+services.AddHostedService<OutboxDispatcher>();
+var signalR = services.AddSignalR();
+if (configuration["SignalR:Redis"] is { Length: > 0 } redis) signalR.AddStackExchangeRedis(redis);
 
 services.AddSingleton<PasswordHasher<UserRecord>>();
 services.AddSingleton<Tokens>();
@@ -45,6 +51,16 @@ services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(
 services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<Tokens, TimeProvider>((options, tokens, clock) =>
 {
     options.MapInboundClaims = false;
+    // Browsers cannot set headers on WebSockets: the hub takes the token from the query string.
+    options.Events = new JwtBearerEvents
+    {
+        OnMessageReceived = context =>
+        {
+            if (context.Request.Path.StartsWithSegments(TaskHub.Path) && context.Request.Query["access_token"] is { Count: > 0 } token)
+                context.Token = token;
+            return Task.CompletedTask;
+        },
+    };
     options.TokenValidationParameters = new TokenValidationParameters
     {
         ValidIssuer = Tokens.Issuer,
@@ -90,6 +106,7 @@ app.MapCases();
 app.MapTasks();
 app.MapPayments();
 app.MapDefinitions();
+app.MapHub<TaskHub>(TaskHub.Path);
 if (manualClock) app.MapTestClock();
 
 app.Run();

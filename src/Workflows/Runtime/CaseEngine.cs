@@ -20,7 +20,8 @@ namespace Workflows.Runtime;
 /// case, tasks, timers, payments, history, outbox — in one SaveChanges, i.e. one transaction, guarded by
 /// the case's version. A concurrent command on the same case gets 409 and changes nothing.
 /// </summary>
-public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar, TimeProvider clock)
+public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar, TimeProvider clock,
+    OutboxSignal outbox)
 {
     internal WorkflowDb Db => db;
     internal WorkingDayCalendar Calendar => calendar;
@@ -216,6 +217,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         try
         {
             await db.SaveChangesAsync(ct);
+            outbox.Notify();
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -16,6 +16,23 @@ public static class TaskAccess
             || (actor.RegionCode.StartsWith(task.RegionCode, StringComparison.Ordinal)
                 && task.Level == RegionCode.NameOf(RegionCode.LevelOf(actor.RegionCode))));
 
+    /// <summary>The push groups a user joins: the same rule as <see cref="CanSee"/>, in group names.</summary>
+    public static IEnumerable<string> GroupsOf(Actor actor)
+    {
+        var level = RegionCode.NameOf(RegionCode.LevelOf(actor.RegionCode));
+        foreach (var role in actor.Roles)
+        {
+            yield return $"in:{actor.RegionCode}:{role}";
+            foreach (var above in RegionCode.SelfAndAncestors(actor.RegionCode).Skip(1))
+                yield return $"below:{above}:{level}:{role}";
+        }
+    }
+
+    /// <summary>The groups whose members <see cref="CanSee"/> a task with this region, level and role.</summary>
+    public static IEnumerable<string> AudienceOf(string regionCode, string level, string role) =>
+        RegionCode.SelfAndAncestors(regionCode).Select(r => $"in:{r}:{role}")
+            .Append($"below:{regionCode}:{level}:{role}");
+
     public static IQueryable<TaskRecord> VisibleTo(this IQueryable<TaskRecord> tasks, Actor actor)
     {
         var roles = actor.Roles.ToList();
@@ -29,11 +46,11 @@ public static class TaskAccess
 
 /// <summary>A task as the inbox and the push channel show it (API.md, Tasks).</summary>
 public sealed record TaskView(
-    Guid Id, Guid CaseId, string Procedure, string Step, string Name, string Role, string RegionCode,
+    Guid Id, Guid CaseId, string Procedure, string Step, string Name, string Role, string Level, string RegionCode,
     DateTime CreatedAt, DateTime? DueAt, bool Overdue, string? ClaimedBy, string[] Outcomes, string Status,
     bool Escalated)
 {
     public static TaskView Of(TaskRecord t, DateTime now) => new(
-        t.Id, t.CaseId, t.Procedure, t.Step, t.Name, t.Role, t.RegionCode, t.CreatedAt, t.DueAt,
+        t.Id, t.CaseId, t.Procedure, t.Step, t.Name, t.Role, t.Level, t.RegionCode, t.CreatedAt, t.DueAt,
         t.IsOverdue(now), t.ClaimedBy, t.OutcomeList, t.Status, t.Escalated);
 }

@@ -11,7 +11,7 @@ namespace Workflows.Timers;
 /// status moves in the same transaction as the effects, so a crash leaves it pending, never half-fired.
 /// </summary>
 public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEngine> engineFor, TimeProvider clock,
-    ILogger<TimerRunner> logger)
+    OutboxSignal outbox, ILogger<TimerRunner> logger)
 {
     public const string Failed = "failed";
 
@@ -31,6 +31,7 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
             {
                 await engineFor(db).FireTimerAsync(timer, ct);
                 await transaction.CommitAsync(ct);
+                outbox.Notify(); // the engine's own signal came before this commit
                 fired++;
                 logger.LogInformation("Timer {Timer} ({Kind} at {Step}) fired {Lateness:F1} s after it was due",
                     timer.Id, timer.Kind, timer.Step, (now - timer.DueAt).TotalSeconds);

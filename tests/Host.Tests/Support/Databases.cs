@@ -21,11 +21,14 @@ public abstract class HostedTest : IAsyncLifetime
     protected abstract string Provider { get; }
     protected abstract Task<string> NewDatabaseAsync();
 
-    protected ServiceHost StartOn(string connectionString, DateTimeOffset? clock = null, Dictionary<string, string?>? settings = null)
+    protected ServiceHost StartOn(string connectionString, DateTimeOffset? clock = null, Dictionary<string, string?>? settings = null,
+        bool kestrel = false)
     {
         var host = new ServiceHost(Provider, connectionString, clock ?? Seed.BeforeSpringFestival, settings);
-        host.Server.PreserveExecutionContext = true; // start now, so failures surface here
         _hosts.Add(host);
+        // Start now, so failures surface here.
+        if (kestrel) host.StartOnKestrel();
+        else host.Server.PreserveExecutionContext = true;
         return host;
     }
 

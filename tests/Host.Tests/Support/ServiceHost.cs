@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Testing;
 
 namespace Workflows.Host.Tests.Support;
@@ -8,6 +9,19 @@ namespace Workflows.Host.Tests.Support;
 public sealed class ServiceHost(string provider, string connectionString, DateTimeOffset clockStart,
     Dictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
+    /// <summary>The loopback address when started with <see cref="StartOnKestrel"/>.</summary>
+    public Uri? Address { get; private set; }
+
+    /// <summary>Serves on a real loopback port (for WebSockets) instead of in memory.</summary>
+    public void StartOnKestrel()
+    {
+        UseKestrel(0);
+        StartServer();
+        var addresses = Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses;
+        Address = new Uri(addresses.First());
+    }
+
     public const string AdminUser = "admin";
     public const string AdminPassword = "admin-password-1";
 

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Persistence;
+using Workflows.Tasks;
+
+namespace Workflows.Host.Notifications;
+
+/// <summary>
+/// Sends committed outbox rows to the hub, in the order they were written, and marks them sent. Rows of a
+/// rolled-back command never exist, so they are never sent. Woken at once by this process's commits and
+/// every second for other processes' commits; on PostgreSQL one dispatcher at a time holds an advisory
+/// lock, so events keep their order when several hosts share the database (with the Redis backplane any
+/// host reaches every client).
+/// </summary>
+public sealed class OutboxDispatcher(Func<WorkflowDb> openDb, IHubContext<TaskHub> hub, OutboxSignal signal,
+    TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
+{
+    private const int BatchSize = 200;
+    private const long AdvisoryLock = 0x5747_4F55_5442_4F58; // "WGOUTBOX"
+    private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                while (await DispatchBatchAsync(stoppingToken) == BatchSize) { }
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                logger.LogError(e, "Outbox dispatch failed; retrying");
+            }
+            await signal.WaitAsync(Poll, stoppingToken);
+        }
+    }
+
+    private async Task<int> DispatchBatchAsync(CancellationToken ct)
+    {
+        await using var db = openDb();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        List<OutboxRecord> rows;
+        if (db.IsPostgres)
+        {
+            var locked = await db.Database.SqlQuery<bool>($"SELECT pg_try_advisory_xact_lock({AdvisoryLock}) AS \"Value\"").SingleAsync(ct);
+            if (!locked) return 0;
+            rows = await db.Outbox.FromSqlInterpolated(
+                $"SELECT * FROM outbox WHERE dispatched_at IS NULL ORDER BY id LIMIT {BatchSize}").ToListAsync(ct);
+        }
+        else
+        {
+            rows = await db.Outbox.Where(o => o.DispatchedAt == null).OrderBy(o => o.Id).Take(BatchSize).ToListAsync(ct);
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        foreach (var row in rows)
+        {
+            await SendAsync(row, ct);
+            row.DispatchedAt = now;
+        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return rows.Count;
+    }
+
+    private Task SendAsync(OutboxRecord row, CancellationToken ct)
+    {
+        if (row.TaskId is not { } taskId || row.Role is null) return Task.CompletedTask; // not a task event
+        var task = JsonSerializer.Deserialize<TaskView>(row.PayloadJson, JsonSerializerOptions.Web)!;
+        var audience = hub.Clients.Groups(TaskAccess.AudienceOf(task.RegionCode, task.Level, task.Role).ToList());
+        return row.Type == "taskRemoved"
+            ? audience.SendAsync(row.Type, taskId, ct)
+            : audience.SendAsync(row.Type, task, ct);
+    }
+}

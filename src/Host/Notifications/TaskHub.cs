@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Host.Auth;
+using Workflows.Persistence;
+using Workflows.Tasks;
+
+namespace Workflows.Host.Notifications;
+
+/// <summary>
+/// /hubs/tasks (API.md, Real time). A connection joins the groups of its user's roles and region, so it
+/// receives taskAssigned, taskUpdated, taskRemoved and taskOverdue for exactly the tasks GET /api/tasks
+/// shows that user. A client that reconnects calls <see cref="Inbox"/> to resynchronise.
+/// </summary>
+[Authorize]
+public sealed class TaskHub(Func<WorkflowDb> openDb, TimeProvider clock) : Hub
+{
+    public const string Path = "/hubs/tasks";
+
+    public override async Task OnConnectedAsync()
+    {
+        foreach (var group in TaskAccess.GroupsOf(Context.User!.Actor()))
+            await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        await base.OnConnectedAsync();
+    }
+
+    /// <summary>The caller's open tasks, as GET /api/tasks lists them (soonest deadline first, at most 500).</summary>
+    public async Task<IReadOnlyList<TaskView>> Inbox()
+    {
+        await using var db = openDb();
+        var now = clock.GetUtcNow().UtcDateTime;
+        var tasks = await db.Tasks.AsNoTracking().VisibleTo(Context.User!.Actor())
+            .Where(t => t.Status == Workflows.Tasks.TaskStatus.Open)
+            .OrderBy(t => t.DueAt == null).ThenBy(t => t.DueAt).ThenBy(t => t.CreatedAt)
+            .Take(500).ToListAsync();
+        return tasks.Select(t => TaskView.Of(t, now)).ToList();
+    }
+}
