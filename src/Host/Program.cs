@@ -88,13 +88,16 @@ await Database.PrepareAsync(app.Services, configuration, app.Logger);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseDefaultFiles(); // the workbench (src/Designer, built into wwwroot) at "/"
+app.UseStaticFiles();
 app.UseAuthentication();
 app.UseMiddleware<IdempotencyMiddleware>();
 app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapScalarApiReference();
-app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription();
+if (!File.Exists(Path.Combine(app.Environment.WebRootPath ?? "wwwroot", "index.html")))
+    app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription(); // built without the front end
 app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).WithTags("Health");
 app.MapGet("/health/ready", async Task<IResult> (WorkflowDb db, CancellationToken ct) =>
     await db.Database.CanConnectAsync(ct) && !(await db.Database.GetPendingMigrationsAsync(ct)).Any()

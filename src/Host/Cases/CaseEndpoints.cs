@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Workflows.Access;
+using Workflows.Calendar;
 using Workflows.Cases;
 using Workflows.Definitions;
 using Workflows.Host.Auth;
@@ -17,19 +18,19 @@ public static class CaseEndpoints
         var group = app.MapGroup("/api/cases").WithTags("Cases").RequireAuthorization();
 
         group.MapPost("", async (StartCaseCommand command, HttpContext http, CaseEngine engine, WorkflowDb db,
-            DefinitionCatalog catalog, TimeProvider clock, CancellationToken ct) =>
+            DefinitionCatalog catalog, WorkingDayCalendar calendar, TimeProvider clock, CancellationToken ct) =>
         {
             var record = await engine.StartAsync(command, http.User.Actor(), ct);
             return TypedResults.Created($"/api/cases/{record.Id}",
-                await CaseViews.LoadAsync(db, catalog, record, clock.GetUtcNow().UtcDateTime, ct));
+                await CaseViews.LoadAsync(db, catalog, calendar, record, clock.GetUtcNow().UtcDateTime, ct));
         });
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, WorkflowDb db, DefinitionCatalog catalog,
-            TimeProvider clock, CancellationToken ct) =>
+            WorkingDayCalendar calendar, TimeProvider clock, CancellationToken ct) =>
         {
             var record = await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
             if (record is null || !CanSee(http.User.Actor(), record)) throw new NotFoundProblem($"No case {id} in your jurisdiction.");
-            return TypedResults.Ok(await CaseViews.LoadAsync(db, catalog, record, clock.GetUtcNow().UtcDateTime, ct));
+            return TypedResults.Ok(await CaseViews.LoadAsync(db, catalog, calendar, record, clock.GetUtcNow().UtcDateTime, ct));
         });
 
         group.MapGet("", async (string? procedure, string? status, string? regionCode, int? page, int? pageSize,

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Applicants;
+using Workflows.Calendar;
 using Workflows.Cases;
 using Workflows.Definitions;
 using Workflows.Payments;
@@ -26,7 +27,8 @@ public sealed record CaseSummary(
 public static class CaseViews
 {
     /// <summary>The case as API.md shows it; the record is the one a command just saved or a query just read.</summary>
-    public static async Task<CaseView> LoadAsync(WorkflowDb db, DefinitionCatalog catalog, CaseRecord c, DateTime now, CancellationToken ct)
+    public static async Task<CaseView> LoadAsync(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar,
+        CaseRecord c, DateTime now, CancellationToken ct)
     {
         var id = c.Id;
         var version = (await catalog.GetAsync(db, c.DefinitionVersionId, ct)).Version;
@@ -41,7 +43,7 @@ public static class CaseViews
             // Full ID for the officials who hold the case; lists and notices mask it.
             new ApplicantView(c.ApplicantName, c.ApplicantIdNumber),
             data?["data"],
-            tasks.Select(t => TaskView.Of(t, now)).ToArray(),
+            tasks.Select(t => TaskView.Of(t, now, calendar)).ToArray(),
             history.Select(h => new HistoryView(h.At, h.Actor, h.Step, h.Action, h.Outcome, h.Comment,
                 h.DetailsJson is null ? null : JsonNode.Parse(h.DetailsJson))).ToArray(),
             c.Approved is { } approved

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Workflows.Calendar;
 using Workflows.Host.Auth;
 using Workflows.Persistence;
 using Workflows.Tasks;
@@ -13,7 +14,7 @@ namespace Workflows.Host.Notifications;
 /// shows that user. A client that reconnects calls <see cref="Inbox"/> to resynchronise.
 /// </summary>
 [Authorize]
-public sealed class TaskHub(Func<WorkflowDb> openDb, TimeProvider clock) : Hub
+public sealed class TaskHub(Func<WorkflowDb> openDb, TimeProvider clock, WorkingDayCalendar calendar) : Hub
 {
     public const string Path = "/hubs/tasks";
 
@@ -33,6 +34,6 @@ public sealed class TaskHub(Func<WorkflowDb> openDb, TimeProvider clock) : Hub
             .Where(t => t.Status == Workflows.Tasks.TaskStatus.Open)
             .OrderBy(t => t.DueAt == null).ThenBy(t => t.DueAt).ThenBy(t => t.CreatedAt)
             .Take(500).ToListAsync();
-        return tasks.Select(t => TaskView.Of(t, now)).ToList();
+        return tasks.Select(t => TaskView.Of(t, now, calendar)).ToList();
     }
 }

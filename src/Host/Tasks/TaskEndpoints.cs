@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Workflows.Calendar;
 using Workflows.Definitions;
 using Workflows.Host.Auth;
 using Workflows.Host.Cases;
@@ -16,7 +17,7 @@ public static class TaskEndpoints
         var group = app.MapGroup("/api/tasks").WithTags("Tasks").RequireAuthorization();
 
         group.MapGet("", async (string? status, string? procedure, bool? overdue, bool? claimedByMe, int? page, int? pageSize,
-            HttpContext http, WorkflowDb db, TimeProvider clock, CancellationToken ct) =>
+            HttpContext http, WorkflowDb db, TimeProvider clock, WorkingDayCalendar calendar, CancellationToken ct) =>
         {
             var actor = http.User.Actor();
             var now = clock.GetUtcNow().UtcDateTime;
@@ -28,27 +29,28 @@ public static class TaskEndpoints
             var total = await query.CountAsync(ct);
             var items = await query.OrderBy(t => t.DueAt == null).ThenBy(t => t.DueAt).ThenBy(t => t.CreatedAt)
                 .Skip((p - 1) * size).Take(size).ToListAsync(ct);
-            return TypedResults.Ok(new CaseEndpoints.Page<TaskView>(items.Select(t => TaskView.Of(t, now)).ToList(), total, p, size));
+            return TypedResults.Ok(new CaseEndpoints.Page<TaskView>(items.Select(t => TaskView.Of(t, now, calendar)).ToList(), total, p, size));
         });
 
-        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, WorkflowDb db, TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, WorkflowDb db, TimeProvider clock, WorkingDayCalendar calendar,
+            CancellationToken ct) =>
         {
             var task = await db.Tasks.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
             if (task is null || !TaskAccess.CanSee(http.User.Actor(), task)) throw new NotFoundProblem($"No task {id} in your inbox.");
-            return TypedResults.Ok(TaskView.Of(task, clock.GetUtcNow().UtcDateTime));
+            return TypedResults.Ok(TaskView.Of(task, clock.GetUtcNow().UtcDateTime, calendar));
         });
 
-        group.MapPost("/{id:guid}/claim", async (Guid id, HttpContext http, CaseEngine engine, TimeProvider clock, CancellationToken ct) =>
-            TypedResults.Ok(TaskView.Of(await engine.ClaimAsync(id, http.User.Actor(), ct), clock.GetUtcNow().UtcDateTime)));
+        group.MapPost("/{id:guid}/claim", async (Guid id, HttpContext http, CaseEngine engine, TimeProvider clock, WorkingDayCalendar calendar, CancellationToken ct) =>
+            TypedResults.Ok(TaskView.Of(await engine.ClaimAsync(id, http.User.Actor(), ct), clock.GetUtcNow().UtcDateTime, calendar)));
 
-        group.MapPost("/{id:guid}/release", async (Guid id, HttpContext http, CaseEngine engine, TimeProvider clock, CancellationToken ct) =>
-            TypedResults.Ok(TaskView.Of(await engine.ReleaseAsync(id, http.User.Actor(), ct), clock.GetUtcNow().UtcDateTime)));
+        group.MapPost("/{id:guid}/release", async (Guid id, HttpContext http, CaseEngine engine, TimeProvider clock, WorkingDayCalendar calendar, CancellationToken ct) =>
+            TypedResults.Ok(TaskView.Of(await engine.ReleaseAsync(id, http.User.Actor(), ct), clock.GetUtcNow().UtcDateTime, calendar)));
 
         group.MapPost("/{id:guid}/complete", async (Guid id, CompleteTaskCommand command, HttpContext http, CaseEngine engine,
-            WorkflowDb db, DefinitionCatalog catalog, TimeProvider clock, CancellationToken ct) =>
+            WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar, TimeProvider clock, CancellationToken ct) =>
         {
             var record = await engine.CompleteAsync(id, command, http.User.Actor(), ct);
-            return TypedResults.Ok(await CaseViews.LoadAsync(db, catalog, record, clock.GetUtcNow().UtcDateTime, ct));
+            return TypedResults.Ok(await CaseViews.LoadAsync(db, catalog, calendar, record, clock.GetUtcNow().UtcDateTime, ct));
         });
     }
 }

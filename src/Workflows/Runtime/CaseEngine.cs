@@ -162,7 +162,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     {
         task.Version++;
         db.History.Add(new HistoryRecord { CaseId = task.CaseId, At = Now, Actor = actor.Username, Step = task.Step, Action = action });
-        db.Outbox.Add(Notifications.For("taskUpdated", task, Now));
+        db.Outbox.Add(Notifications.For(calendar, "taskUpdated", task, Now));
         await SaveAsync(ct);
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Access;
 using Workflows.Applicants;
+using Workflows.Calendar;
 using Workflows.Cases;
 using Workflows.Definitions;
 using Workflows.Payments;
@@ -149,7 +150,7 @@ internal sealed class CaseRun : IStepEffects
         _scope = null;
         _lastComment = comment;
         Record(step.Id, "completed", outcome, comment, _input.Count > 0 ? _input.DeepClone() : null);
-        Db.Outbox.Add(Notifications.For("taskRemoved", task, Now));
+        Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskRemoved", task, Now));
         Fire(outcome);
     }
 
@@ -164,10 +165,10 @@ internal sealed class CaseRun : IStepEffects
                 task.Reminded = true;
                 task.Version++;
                 Record(step.Id, "reminded", details: new JsonObject { ["dueAt"] = task.DueAt });
-                Db.Outbox.Add(Notifications.For("taskOverdue", task, Now));
+                Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskOverdue", task, Now));
                 break;
             case "escalate":
-                Db.Outbox.Add(Notifications.For("taskRemoved", task, Now));
+                Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskRemoved", task, Now));
                 var above = LevelAbove(Enum.Parse<RegionLevel>(step.Level!, ignoreCase: true));
                 task.RegionCode = RegionCode.AtLevel(_case.RegionCode, above);
                 task.Level = RegionCode.NameOf(above);
@@ -177,8 +178,8 @@ internal sealed class CaseRun : IStepEffects
                 task.ClaimedAt = null;
                 task.Version++;
                 Record(step.Id, "escalated", details: new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode });
-                Db.Outbox.Add(Notifications.For("taskAssigned", task, Now));
-                Db.Outbox.Add(Notifications.For("taskOverdue", task, Now));
+                Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskAssigned", task, Now));
+                Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskOverdue", task, Now));
                 break;
             case "auto":
                 CompleteTask(task, deadline.Outcome, null, "逾期自动处理 (automatic outcome at the deadline)");
@@ -250,7 +251,7 @@ internal sealed class CaseRun : IStepEffects
         _openTasks.Add(task);
         if (task.DueAt is { } due) task.DeadlineTimerId = AddTimer(step, TimerKind.Deadline, due, task.Id);
         Record(step.Id, "task-created", details: new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode, ["dueAt"] = task.DueAt });
-        Db.Outbox.Add(Notifications.For("taskAssigned", task, Now));
+        Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskAssigned", task, Now));
     }
 
     private void Wait(StepDefinition step)
@@ -349,7 +350,7 @@ internal sealed class CaseRun : IStepEffects
             task.DeadlineTimerId = null;
             task.Status = TaskStatus.Cancelled;
             task.Version++;
-            Db.Outbox.Add(Notifications.For("taskRemoved", task, Now));
+            Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskRemoved", task, Now));
             _openTasks.Remove(task);
         }
         // A refused application does not use up the person's one chance.
@@ -398,7 +399,7 @@ internal sealed class CaseRun : IStepEffects
 
 internal static class Notifications
 {
-    public static OutboxRecord For(string type, TaskRecord task, DateTime now) => new()
+    public static OutboxRecord For(WorkingDayCalendar calendar, string type, TaskRecord task, DateTime now) => new()
     {
         At = now,
         Type = type,
@@ -406,6 +407,6 @@ internal static class Notifications
         TaskId = task.Id,
         RegionCode = task.RegionCode,
         Role = task.Role,
-        PayloadJson = JsonSerializer.Serialize(TaskView.Of(task, now), JsonSerializerOptions.Web),
+        PayloadJson = JsonSerializer.Serialize(TaskView.Of(task, now, calendar), JsonSerializerOptions.Web),
     };
 }

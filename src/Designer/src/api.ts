@@ -1,0 +1,59 @@
+// The HTTP contract of ../shared/API.md, as the workbench uses it.
+
+export interface User { username: string; displayName: string; roles: string[]; regionCode: string }
+export interface Session { accessToken: string; expiresAt: string; user: User }
+
+export interface Task {
+  id: string; caseId: string; procedure: string; step: string; name: string; role: string; level: string;
+  regionCode: string; createdAt: string; dueAt?: string | null; overdue: boolean; claimedBy?: string | null;
+  outcomes: string[]; status: string; escalated: boolean; workingDaysLeft?: number | null;
+}
+
+export interface HistoryEntry { at: string; actor: string; step: string; action: string; outcome?: string; comment?: string; details?: unknown }
+export interface Payment { id: string; amount: number; status: string; instalment: number; period?: string; basis?: { expression?: string; amount?: number } }
+export interface CaseView {
+  id: string; procedure: string; regionCode: string; status: string; step: string;
+  definition: { key: string; version: number; regionCode: string };
+  applicant: { name: string; idNumber: string };
+  data?: Record<string, unknown>;
+  openTasks: Task[]; history: HistoryEntry[]; payments: Payment[];
+  decision?: { approved: boolean; amount?: number; reason?: string } | null;
+}
+
+/** A refusal from the service: its problem document, with the fields it names. */
+export class ApiError extends Error {
+  constructor(public status: number, public title: string, public detail: string | undefined,
+              public errors: Record<string, string[]>) {
+    super(detail ?? title);
+  }
+}
+
+const sessionKey = "workflows.session";
+
+export function loadSession(): Session | null {
+  const raw = sessionStorage.getItem(sessionKey);
+  if (!raw) return null;
+  const session = JSON.parse(raw) as Session;
+  return new Date(session.expiresAt) > new Date() ? session : null;
+}
+
+export function saveSession(session: Session | null) {
+  if (session) sessionStorage.setItem(sessionKey, JSON.stringify(session));
+  else sessionStorage.removeItem(sessionKey);
+}
+
+export async function request<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  if (token) headers.Authorization = `Bearer ${token}`;
+  if (body !== undefined) headers["Content-Type"] = "application/json";
+  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    throw new ApiError(response.status, json?.title ?? response.statusText, json?.detail, json?.errors ?? {});
+  }
+  return json as T;
+}
+
+export const login = (username: string, password: string) =>
+  request<Session>("POST", "/api/auth/token", undefined, { username, password });

@@ -1,0 +1,58 @@
+using System.Net;
+using Microsoft.Playwright;
+using Workflows.Host.Tests.Support;
+using static Microsoft.Playwright.Assertions;
+
+namespace Workflows.Host.Tests.Browser;
+
+/// <summary>The officials' workbench in a real browser (Debian Chromium), against a real Host and PostgreSQL.</summary>
+[Collection("postgres")]
+public sealed class WorkbenchTests(PostgresFixture postgres) : HostedTest
+{
+    protected override string Provider => "Postgres";
+    protected override Task<string> NewDatabaseAsync() => postgres.Cluster.CreateDatabaseAsync();
+
+    [Fact]
+    public async Task The_township_sees_the_review_appear_the_moment_the_village_check_is_done()
+    {
+        var host = StartOn(await NewDatabaseAsync(), kestrel: true);
+        await Seed.RunAsync(host);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Browsers.LaunchAsync(playwright);
+        var caseworker = await Browsers.LogInAsync(await Browsers.PhoneAsync(browser, host.Address!), Seed.Caseworker, Seed.Password);
+        var township = await Browsers.LogInAsync(await Browsers.DesktopAsync(browser, host.Address!), Seed.TownshipOfficer, Seed.Password);
+
+        // An application accepted at the window arrives in the caseworker's open page.
+        var api = await host.LoginAsync(Seed.Caseworker);
+        await api.PostOk("/api/cases", Seed.MigrantWorkerApplication(name: "王小明", requestedAmount: 900), HttpStatusCode.Created);
+        var villageTask = caseworker.Locator("[data-testid=task][data-step=village-check]");
+        await Expect(villageTask).ToBeVisibleAsync();
+        // Created Friday 13 February 2026: 3 working days, across the Spring Festival, end on 25 February.
+        await Expect(villageTask).ToContainTextAsync("剩 3 个工作日（2月25日到期）");
+
+        await villageTask.ClickAsync();
+        await Expect(caseworker.GetByText("王小明")).ToBeVisibleAsync();
+        await caseworker.GetByRole(AriaRole.Button, new() { Name = "认领", Exact = true }).ClickAsync();
+        await Expect(villageTask).ToContainTextAsync($"{Seed.Caseworker} 已认领");
+        // A refusal needs a written reason: its button waits for one.
+        await Expect(caseworker.GetByRole(AriaRole.Button, new() { Name = "情况不属实" })).ToBeDisabledAsync();
+        await caseworker.GetByRole(AriaRole.Button, new() { Name = "情况属实", Exact = true }).ClickAsync();
+        await Expect(villageTask).ToHaveCountAsync(0);
+
+        // No reload: the township's page is told.
+        var review = township.Locator("[data-testid=task][data-step=township-review]");
+        await Expect(review).ToBeVisibleAsync();
+        await Expect(review).ToContainTextAsync("2月24日到期");
+        await review.ClickAsync();
+        await township.GetByLabel("核定金额（元）").FillAsync("1200");
+        await township.GetByRole(AriaRole.Button, new() { Name = "通过", Exact = true }).ClickAsync();
+        await Expect(township.GetByRole(AriaRole.Alert)).ToContainTextAsync("data.amount");
+        await township.GetByLabel("核定金额（元）").FillAsync("800");
+        await township.GetByRole(AriaRole.Button, new() { Name = "通过", Exact = true }).ClickAsync();
+        await Expect(review).ToHaveCountAsync(0);
+
+        var cases = await api.GetOk("/api/cases");
+        Assert.Equal("approved", cases["items"]![0]!["status"]!.GetValue<string>());
+        Assert.Equal(800m, cases["items"]![0]!["amount"]!.GetValue<decimal>());
+    }
+}
