@@ -106,6 +106,7 @@ app.MapGet("/health/ready", async Task<IResult> (WorkflowDb db, CancellationToke
 app.MapAuth();
 app.MapAdmin();
 app.MapCases();
+app.MapEmergencyAid();
 app.MapTasks();
 app.MapPayments();
 app.MapDefinitions();

@@ -254,5 +254,7 @@ public static class StepActionNames
 {
     /// <summary>The duplicate check: confirm this case holds the one-per-subject claim of <see cref="OncePer"/>.</summary>
     public const string VerifyUnique = "verify-unique";
-    public static readonly string[] All = [VerifyUnique];
+    /// <summary>Records the decision to approve while the procedure goes on (先行救助: approved and paid, paperwork after).</summary>
+    public const string ApproveCase = "approve-case";
+    public static readonly string[] All = [VerifyUnique, ApproveCase];
 }

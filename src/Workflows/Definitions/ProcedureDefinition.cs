@@ -62,6 +62,8 @@ public sealed class StepDefinition
     public string? Next { get; set; }
     public string? Action { get; set; }
     public string? Amount { get; set; }
+    /// <summary>A payment handed over when the step runs (e.g. from the township reserve fund), recorded as paid.</summary>
+    public bool PaidAtOnce { get; set; }
     public int? WorkingDays { get; set; }
     // end
     public string? Status { get; set; }

@@ -148,7 +148,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         else
         {
             var run = await CaseRun.BeginAsync(this, record, procedure, Actor.System, procedure.ReachOf(timer.Step, CompiledProcedure.Next), ct);
-            if (record.Step == timer.Step && record.Status == CaseStatus.Open && record.WaitTimerId == timer.Id)
+            if (record.Step == timer.Step && record.WaitTimerId == timer.Id)
             {
                 record.WaitTimerId = null;
                 run.Fire(CompiledProcedure.Next);

@@ -295,6 +295,11 @@ internal sealed class CaseRun : IStepEffects
                     ["scope"] = oncePer.Scope, ["subject"] = IdNumber.Mask(_case.ApplicantIdNumber),
                 });
                 break;
+            case StepActionNames.ApproveCase:
+                _case.Status = CaseStatus.Approved;
+                _case.Approved = true;
+                Record(step.Id, "approved");
+                break;
         }
     }
 
@@ -323,13 +328,13 @@ internal sealed class CaseRun : IStepEffects
             Instalment = instalment,
             PaymentKey = PaymentRecord.KeyFor(null, instalment),
             AmountFen = Money.ToFen(amount),
-            Status = PaymentStatus.Pending,
+            Status = step.PaidAtOnce ? PaymentStatus.Paid : PaymentStatus.Pending,
             CreatedAt = Now,
             BasisJson = basis.ToJsonString(),
         };
         Db.Payments.Add(payment);
         _case.AmountFen = (_case.AmountFen ?? 0) + payment.AmountFen;
-        Record(step.Id, "payment-created", details: basis);
+        Record(step.Id, step.PaidAtOnce ? "paid-at-once" : "payment-created", details: basis);
         Db.Outbox.Add(new OutboxRecord
         {
             At = Now, Type = "paymentRequested", CaseId = _case.Id, RegionCode = _case.RegionCode,

@@ -1,0 +1,89 @@
+using System.Net;
+using Workflows.Host.Tests.Support;
+using Workflows.Testing;
+
+namespace Workflows.Host.Tests;
+
+/// <summary>先行救助 in Jilin (seed 004 §四(一), §四(二)): at most 1000 yuan paid at once by the township, paperwork
+/// after; above that, the county's case-by-case decision (一事一议).</summary>
+[Collection("postgres")]
+public sealed class EmergencyAidTests(PostgresFixture postgres) : HostedTest
+{
+    protected override string Provider => "Postgres";
+    protected override Task<string> NewDatabaseAsync() => postgres.Cluster.CreateDatabaseAsync();
+
+    private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
+
+    private async Task<(ServiceHost Host, Api Admin, Api Responder)> StartAsync()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        foreach (var (username, role, region) in new[] { ("responder", "emergency-responder", Seed.Township), ("county-approver", "county-approver", Seed.County) })
+            await admin.PostOk("/api/admin/users", new { username, password = Seed.Password, displayName = username, roles = new[] { role }, regionCode = region },
+                HttpStatusCode.Created);
+        return (host, admin, await host.LoginAsync("responder"));
+    }
+
+    private static object Aid(decimal amount, string? reason = "房屋失火，生活无着") => new
+    {
+        regionCode = Seed.Village,
+        applicant = new { name = "赵六", idNumber = IdNumbers.Next() },
+        amount,
+        reason,
+    };
+
+    [Fact]
+    public async Task Within_the_township_limit_it_is_approved_and_paid_at_once_with_paperwork_to_follow()
+    {
+        var (host, admin, responder) = await StartAsync();
+        var created = await responder.PostOk("/api/emergency-aid", Aid(1000), HttpStatusCode.Created);
+        Assert.Equal("approved", created["status"]!.GetValue<string>());
+        var payment = Assert.Single(created["payments"]!.AsArray())!;
+        Assert.Equal(1000m, payment["amount"]!.GetValue<decimal>());
+        Assert.Equal("paid", payment["status"]!.GetValue<string>());
+        var paperwork = Assert.Single(created["openTasks"]!.AsArray())!;
+        Assert.Equal("documents", paperwork["step"]!.GetValue<string>());
+        // 10 working days from Friday 13 February 2026, across the Spring Festival: 14, 24–28 February, 2–5 March.
+        Assert.Equal(new DateTimeOffset(2026, 3, 6, 0, 0, 0, Beijing), paperwork["dueAt"]!.GetValue<DateTimeOffset>());
+
+        var township = await host.LoginAsync(Seed.TownshipOfficer);
+        Assert.Equal("documents", (await township.GetOk("/api/tasks"))["items"]![0]!["step"]!.GetValue<string>());
+
+        // Paperwork not done in time: the county is told.
+        await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, 3, 6, 8, 0, 0, Beijing) });
+        var county = await host.LoginAsync(Seed.CountyOfficer);
+        var escalated = Assert.Single((await county.GetOk("/api/tasks"))["items"]!.AsArray())!;
+        Assert.True(escalated["escalated"]!.GetValue<bool>());
+        var done = await county.PostOk($"/api/tasks/{escalated["id"]}/complete", new { outcome = "complete" });
+        Assert.Equal("approved", done["status"]!.GetValue<string>());
+        Assert.Equal("archived", done["step"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Above_the_township_limit_nothing_is_paid_until_the_county_decides()
+    {
+        var (host, _, responder) = await StartAsync();
+        var created = await responder.PostOk("/api/emergency-aid", Aid(1000.01m), HttpStatusCode.Created);
+        Assert.Equal("open", created["status"]!.GetValue<string>());
+        Assert.Empty(created["payments"]!.AsArray());
+        var decision = Assert.Single(created["openTasks"]!.AsArray())!;
+        Assert.Equal("case-by-case", decision["step"]!.GetValue<string>());
+
+        var county = await host.LoginAsync("county-approver");
+        var approved = await county.PostOk($"/api/tasks/{decision["id"]}/complete", new { outcome = "approve", data = new { amount = 3000 } });
+        Assert.Equal("approved", approved["status"]!.GetValue<string>());
+        var payment = Assert.Single(approved["payments"]!.AsArray())!;
+        Assert.Equal(3000m, payment["amount"]!.GetValue<decimal>());
+        Assert.Equal("pending", payment["status"]!.GetValue<string>());
+        Assert.Equal("documents", approved["openTasks"]![0]!["step"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_request_without_reason_or_from_the_wrong_role_is_refused()
+    {
+        var (host, admin, responder) = await StartAsync();
+        await Api.ExpectProblem(await responder.PostAsync("/api/emergency-aid", Aid(300, reason: null)), HttpStatusCode.UnprocessableEntity, "reason");
+        await Api.ExpectProblem(await responder.PostAsync("/api/emergency-aid", Aid(0)), HttpStatusCode.UnprocessableEntity, "amount");
+        await Api.ExpectProblem(await (await host.LoginAsync(Seed.CountyOfficer)).PostAsync("/api/emergency-aid", Aid(300)), HttpStatusCode.Forbidden);
+        Assert.Equal(0, (await admin.GetOk("/api/cases"))["total"]!.GetValue<int>());
+    }
+}
