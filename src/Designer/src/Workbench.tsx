@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from "react";
 import { type Session, type Task } from "./api";
 import { connectInbox } from "./live";
+import { EmergencyForm, emergencyRoles } from "./EmergencyForm";
 import { TaskDetail } from "./TaskDetail";
 import { deadlineText, procedureLabel } from "./words";
 
@@ -12,6 +13,8 @@ export function Workbench({ session, onLogout }: { session: Session; onLogout: (
   const [link, setLink] = useState<"live" | "reconnecting" | "offline">("reconnecting");
   const [filter, setFilter] = useState<Filter>("all");
   const [selected, setSelected] = useState<string | null>(null);
+  const [emergency, setEmergency] = useState(false);
+  const mayRespond = session.user.roles.some(r => emergencyRoles.includes(r));
 
   useEffect(() => {
     const hub = connectInbox(session.accessToken, {
@@ -35,6 +38,7 @@ export function Workbench({ session, onLogout }: { session: Session; onLogout: (
         <strong>{session.user.displayName}</strong>
         <span className="muted">{session.user.regionCode} · {session.user.roles.join("、")}</span>
         <span className={`link ${link}`} data-testid="link">{link === "live" ? "实时" : link === "reconnecting" ? "连接中…" : "已断开"}</span>
+        {mayRespond && <button className="primary" onClick={() => { setEmergency(true); setSelected(null); }}>先行救助</button>}
         <button onClick={onLogout}>退出</button>
       </header>
       <section className="inbox" aria-label="待办任务">
@@ -50,7 +54,7 @@ export function Workbench({ session, onLogout }: { session: Session; onLogout: (
           {shown.map(t => (
             <li key={t.id} data-testid="task" data-step={t.step}
                 className={[t.overdue ? "overdue" : "", t.id === selected ? "selected" : ""].join(" ")}
-                onClick={() => setSelected(t.id)}>
+                onClick={() => { setSelected(t.id); setEmergency(false); }}>
               <div className="title">{t.name}</div>
               <div className="muted">{procedureLabel(t.procedure)} · {t.regionCode}</div>
               <div className="deadline">{deadlineText(t)}{t.escalated ? " · 已上报" : ""}{t.claimedBy ? ` · ${t.claimedBy} 已认领` : ""}</div>
@@ -58,7 +62,8 @@ export function Workbench({ session, onLogout }: { session: Session; onLogout: (
           ))}
         </ul>
       </section>
-      {current && <TaskDetail key={current.id} task={current} session={session} onDone={() => setSelected(null)} />}
+      {emergency && <EmergencyForm session={session} onClose={() => setEmergency(false)} />}
+      {!emergency && current && <TaskDetail key={current.id} task={current} session={session} onDone={() => setSelected(null)} />}
     </div>
   );
 }

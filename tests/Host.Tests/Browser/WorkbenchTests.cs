@@ -55,4 +55,39 @@ public sealed class WorkbenchTests(PostgresFixture postgres) : HostedTest
         Assert.Equal("approved", cases["items"]![0]!["status"]!.GetValue<string>());
         Assert.Equal(800m, cases["items"]![0]!["amount"]!.GetValue<decimal>());
     }
+
+    [Fact]
+    public async Task An_emergency_responder_pays_first_and_the_paperwork_task_appears_with_its_deadline()
+    {
+        var host = StartOn(await NewDatabaseAsync(), kestrel: true);
+        var admin = await Seed.RunAsync(host);
+        await admin.PostOk("/api/admin/users", new
+        {
+            username = "responder", password = Seed.Password, displayName = "应急救助员",
+            roles = new[] { "emergency-responder" }, regionCode = Seed.Township,
+        }, HttpStatusCode.Created);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await Browsers.LaunchAsync(playwright);
+        var responder = await Browsers.LogInAsync(await Browsers.PhoneAsync(browser, host.Address!), "responder", Seed.Password);
+        var township = await Browsers.LogInAsync(await Browsers.DesktopAsync(browser, host.Address!), Seed.TownshipOfficer, Seed.Password);
+
+        await responder.GetByRole(AriaRole.Button, new() { Name = "先行救助", Exact = true }).ClickAsync();
+        await responder.GetByLabel("事发地区划代码").FillAsync(Seed.Village);
+        await responder.GetByLabel("救助对象姓名").FillAsync("赵六");
+        await responder.GetByLabel("身份证号码").FillAsync("220102198001010011"); // wrong check digit
+        await responder.GetByLabel("救助金额（元）").FillAsync("800");
+        await responder.GetByLabel("救助事由").FillAsync("房屋失火，生活无着");
+        await responder.GetByRole(AriaRole.Button, new() { Name = "先行救助并发放" }).ClickAsync();
+        await Expect(responder.GetByText("校验位错误")).ToBeVisibleAsync();
+
+        await responder.GetByLabel("身份证号码").FillAsync(Testing.IdNumbers.Next());
+        await responder.GetByRole(AriaRole.Button, new() { Name = "先行救助并发放" }).ClickAsync();
+        await Expect(responder.GetByRole(AriaRole.Status)).ToContainTextAsync("已从备用金当场发放 800 元");
+        // 10 working days from Friday 13 February 2026 across the Spring Festival: due at the end of 5 March.
+        await Expect(responder.GetByText("剩 10 个工作日（3月5日到期）")).ToBeVisibleAsync();
+
+        var paperwork = township.Locator("[data-testid=task][data-step=documents]");
+        await Expect(paperwork).ToBeVisibleAsync();
+        await Expect(paperwork).ToContainTextAsync("剩 10 个工作日（3月5日到期）");
+    }
 }
