@@ -41,7 +41,8 @@ services.AddSingleton<Func<WorkflowDb, CaseEngine>>(sp => db => new CaseEngine(d
     sp.GetRequiredService<OutboxSignal>()));
 services.AddSingleton<TimerRunner>();
 if (!manualClock) services.AddHostedService<TimerWorker>();
-services.AddHostedService<OutboxDispatcher>();
+// A host may leave sending to the others (Outbox:Dispatch=false); with the Redis backplane any host reaches every client.
+if (configuration.GetValue("Outbox:Dispatch", true)) services.AddHostedService<OutboxDispatcher>();
 var signalR = services.AddSignalR();
 if (configuration["SignalR:Redis"] is { Length: > 0 } redis) signalR.AddStackExchangeRedis(redis);
 
