@@ -25,6 +25,10 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
                 Title = "A rule of the procedure could not be evaluated on this case",
                 Detail = e.Message,
             },
+            Microsoft.EntityFrameworkCore.DbUpdateException e when Workflows.Persistence.DbErrors.IsUniqueViolation(e) => new ProblemDetails
+            {
+                Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = "A record with the same key was written at the same time.",
+            },
             BadHttpRequestException e => new ProblemDetails
             {
                 Status = StatusCodes.Status400BadRequest, Title = "The request body could not be read", Detail = e.InnerException?.Message ?? e.Message,

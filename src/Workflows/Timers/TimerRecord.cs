@@ -13,6 +13,8 @@ public static class TimerStatus
     public const string Pending = "pending";
     public const string Fired = "fired";
     public const string Cancelled = "cancelled";
+    /// <summary>Its command failed for a reason other than a concurrent change; logged for an operator, not retried.</summary>
+    public const string Failed = "failed";
 }
 
 /// <summary>A durable timer: written with the command that set it, fired once through the command path.</summary>

@@ -13,8 +13,6 @@ namespace Workflows.Timers;
 public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEngine> engineFor, TimeProvider clock,
     OutboxSignal outbox, ILogger<TimerRunner> logger)
 {
-    public const string Failed = "failed";
-
     /// <summary>Fires every timer due now; returns how many fired.</summary>
     public async Task<int> FireDueAsync(CancellationToken ct = default)
     {
@@ -45,7 +43,7 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 await transaction.RollbackAsync(ct);
-                logger.LogError(e, "Timer {Timer} of case {Case} failed; marked {Status}", timer.Id, timer.CaseId, Failed);
+                logger.LogError(e, "Timer {Timer} of case {Case} failed; marked {Status}", timer.Id, timer.CaseId, TimerStatus.Failed);
                 await MarkFailedAsync(timer.Id, ct);
             }
         }
@@ -73,6 +71,6 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
     private async Task MarkFailedAsync(Guid id, CancellationToken ct)
     {
         await using var db = openDb();
-        await db.Timers.Where(t => t.Id == id).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, Failed), ct);
+        await db.Timers.Where(t => t.Id == id).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TimerStatus.Failed), ct);
     }
 }

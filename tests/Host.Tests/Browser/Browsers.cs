@@ -33,6 +33,8 @@ public static class Browsers
     {
         var page = await context.NewPageAsync();
         await page.GotoAsync("/");
+        if (page.Url.Contains("/scalar"))
+            throw new InvalidOperationException("The workbench was not built into src/Host/wwwroot (building the Host runs npm; see its output).");
         await page.GetByLabel("用户名").FillAsync(username);
         await page.GetByLabel("密码").FillAsync(password);
         await page.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
