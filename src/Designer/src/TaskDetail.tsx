@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { ApiError, request, type CaseView, type Session, type Task } from "./api";
-import { actionLabel, deadlineText, needsReason, outcomeLabel, procedureLabel, statusLabel } from "./words";
+import { actionLabel, basisText, deadlineText, needsReason, outcomeLabel, procedureLabel, statusLabel } from "./words";
 
 /** One task: its case, history and the amount's explanation; claim/release; the outcome buttons. */
 export function TaskDetail({ task, session, onDone }: { task: Task; session: Session; onDone: () => void }) {
@@ -51,7 +51,7 @@ export function TaskDetail({ task, session, onDone }: { task: Task; session: Ses
             <div className="payments">
               <h3>发放</h3>
               {view.payments.map(p => (
-                <p key={p.id}>{p.amount} 元（{p.status}）<span className="muted"> 依据：{p.basis?.expression}</span></p>
+                <p key={p.id}>{p.amount} 元（{p.status}）<br /><span className="muted">计算依据：{basisText(p.basis)}</span></p>
               ))}
             </div>
           )}

@@ -10,7 +10,11 @@ export interface Task {
 }
 
 export interface HistoryEntry { at: string; actor: string; step: string; action: string; outcome?: string; comment?: string; details?: unknown }
-export interface Payment { id: string; amount: number; status: string; instalment: number; period?: string; basis?: { expression?: string; amount?: number } }
+export interface PaymentBasis {
+  expression?: string; amount?: number; params?: Record<string, unknown>; data?: Record<string, unknown>;
+  standard?: Record<string, unknown> | null;
+}
+export interface Payment { id: string; amount: number; status: string; instalment: number; period?: string; basis?: PaymentBasis }
 export interface CaseView {
   id: string; procedure: string; regionCode: string; status: string; step: string;
   definition: { key: string; version: number; regionCode: string };

@@ -1,4 +1,5 @@
 // Words the officials read, one place. Outcome and status names are the API's identifiers.
+import type { PaymentBasis } from "./api";
 
 const outcomeLabels: Record<string, string> = {
   approve: "通过", reject: "不通过", confirm: "情况属实", refuse: "情况不属实",
@@ -36,4 +37,14 @@ export function deadlineText(task: { dueAt?: string | null; overdue: boolean; wo
   if (task.workingDaysLeft === 0) return `今日到期（${day}）`;
   if (task.workingDaysLeft != null) return `剩 ${task.workingDaysLeft} 个工作日（${day}到期）`;
   return `${day}到期`;
+}
+
+/** How an amount was reached, from the basis the service stored with the payment: the rule, and the values it read. */
+export function basisText(basis: PaymentBasis | undefined): string {
+  if (!basis?.expression) return "";
+  const read = (source: string, values: Record<string, unknown> | null | undefined) =>
+    [...new Set([...basis.expression!.matchAll(new RegExp(`${source}\\.(\\w+)`, "g"))].map(m => m[1]))]
+      .map(name => `${source}.${name} = ${JSON.stringify(values?.[name] ?? null)}`);
+  const inputs = [...read("data", basis.data), ...read("params", basis.params), ...read("standard", basis.standard ?? undefined)];
+  return `${basis.expression}${inputs.length ? `（${inputs.join("，")}）` : ""} = ${basis.amount} 元`;
 }
