@@ -153,6 +153,10 @@ public static partial class DefinitionValidator
             case StepKinds.Action:
                 if (!StepActionNames.All.Contains(step.Action))
                     error($"{at}.action", $"unknown action '{step.Action}' (known: {string.Join(", ", StepActionNames.All)})");
+                if (step.Action == StepActionNames.ApplyRule && !Policies.PolicyRules.Names.Contains(step.Rule ?? ""))
+                    error($"{at}.rule", $"unknown policy rule '{step.Rule}' (known: {string.Join(", ", Policies.PolicyRules.Names)})");
+                if (step.Action == StepActionNames.ApplyRule && string.IsNullOrEmpty(step.Output))
+                    error($"{at}.output", "names no data field for the rule's answer");
                 Target(step.Next, "next");
                 break;
             case StepKinds.Payment:
@@ -256,5 +260,7 @@ public static class StepActionNames
     public const string VerifyUnique = "verify-unique";
     /// <summary>Records the decision to approve while the procedure goes on (先行救助: approved and paid, paperwork after).</summary>
     public const string ApproveCase = "approve-case";
-    public static readonly string[] All = [VerifyUnique, ApproveCase];
+    /// <summary>Applies a named policy rule (Policies.PolicyRules) and writes its answer and arithmetic to data.</summary>
+    public const string ApplyRule = "apply-rule";
+    public static readonly string[] All = [VerifyUnique, ApproveCase, ApplyRule];
 }

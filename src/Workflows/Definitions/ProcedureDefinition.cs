@@ -65,6 +65,9 @@ public sealed class StepDefinition
     /// <summary>A payment handed over when the step runs (e.g. from the township reserve fund), recorded as paid.</summary>
     public bool PaidAtOnce { get; set; }
     public int? WorkingDays { get; set; }
+    /// <summary>With <c>action: "apply-rule"</c>: the policy rule to apply, and the <c>data</c> field its answer goes to.</summary>
+    public string? Rule { get; set; }
+    public string? Output { get; set; }
     // end
     public string? Status { get; set; }
 }

@@ -8,6 +8,7 @@ using Workflows.Cases;
 using Workflows.Definitions;
 using Workflows.Payments;
 using Workflows.Persistence;
+using Workflows.Policies;
 using Workflows.Regions;
 using Workflows.Tasks;
 using Workflows.Timers;
@@ -295,12 +296,31 @@ internal sealed class CaseRun : IStepEffects
                     ["scope"] = oncePer.Scope, ["subject"] = IdNumber.Mask(_case.ApplicantIdNumber),
                 });
                 break;
+            case StepActionNames.ApplyRule:
+                ApplyRule(step);
+                break;
             case StepActionNames.ApproveCase:
                 _case.Status = CaseStatus.Approved;
                 _case.Approved = true;
                 Record(step.Id, "approved");
                 break;
         }
+    }
+
+    private void ApplyRule(StepDefinition step)
+    {
+        var standard = _standard is null
+            ? throw new InvalidInput("regionCode", $"区划 {_case.RegionCode} 及其上级未设定低保标准，无法计算 (no MLG standard is set for this region)")
+            : new Standard(_standard["urbanMonthly"]!.GetValue<decimal>(), _standard["ruralMonthly"]!.GetValue<decimal>(),
+                _standard["effectiveFrom"]!.GetValue<string>(), _standard["regionCode"]!.GetValue<string>());
+        var data = _root["data"]!.AsObject();
+        var result = PolicyRules.Apply(step.Rule!, new PolicyInput(
+            Household.From(_root["household"] as JsonObject), standard, data, _procedure.Definition.Parameters));
+        var answer = result.ToJson();
+        answer["standardFrom"] = standard.EffectiveFrom;
+        data[step.Output!] = answer;
+        _scope = null;
+        Record(step.Id, "rule-applied", details: new JsonObject { ["rule"] = step.Rule, ["answer"] = answer.DeepClone() });
     }
 
     private void Pay(StepDefinition step)

@@ -41,7 +41,8 @@ public sealed class CompiledProcedure
     public IReadOnlyDictionary<string, StepDefinition> Steps { get; }
     public bool HasPayments => Definition.Steps.Any(s => s.Kind == StepKinds.Payment);
     /// <summary>Whether any expression reads the region's MLG standard, so it is looked up only when needed.</summary>
-    public bool UsesStandard => AllExpressions(Definition).Any(e => e.Contains("standard"));
+    public bool UsesStandard => AllExpressions(Definition).Any(e => e.Contains("standard"))
+        || Definition.Steps.Any(s => s.Action == StepActionNames.ApplyRule);
 
     private readonly ConcurrentDictionary<(string, string?), Reach> _reach = new();
 
