@@ -6,13 +6,9 @@ namespace Workflows.Host.Tests;
 
 /// <summary>Shipped definitions in workflows/ are published at start when their revision is newer than what
 /// the database holds — and never when they are invalid.</summary>
-[Collection("postgres")]
-public sealed class DefinitionImportTests(PostgresFixture postgres) : HostedTest, IDisposable
+public sealed class DefinitionImportTests(PostgresFixture postgres) : PostgresTest(postgres), IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("wf-defs-").FullName;
-
-    protected override string Provider => "Postgres";
-    protected override Task<string> NewDatabaseAsync() => postgres.Cluster.CreateDatabaseAsync();
 
     private string Shipped => Path.Combine(_folder, "22", "migrant-worker-aid.json");
 

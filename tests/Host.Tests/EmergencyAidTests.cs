@@ -6,11 +6,8 @@ namespace Workflows.Host.Tests;
 
 /// <summary>先行救助 in Jilin (seed 004 §四(一), §四(二)): at most 1000 yuan paid at once by the township, paperwork
 /// after; above that, the county's case-by-case decision (一事一议).</summary>
-[Collection("postgres")]
-public sealed class EmergencyAidTests(PostgresFixture postgres) : HostedTest
+public sealed class EmergencyAidTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
-    protected override string Provider => "Postgres";
-    protected override Task<string> NewDatabaseAsync() => postgres.Cluster.CreateDatabaseAsync();
 
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
 

@@ -7,11 +7,8 @@ namespace Workflows.Host.Tests;
 
 /// <summary>What the engine promises, proven through HTTP on PostgreSQL: one set of effects per command,
 /// timers that fire once across restarts and hosts, versions that running cases keep.</summary>
-[Collection("postgres")]
-public sealed class EngineGuaranteeTests(PostgresFixture postgres) : HostedTest
+public sealed class EngineGuaranteeTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
-    protected override string Provider => "Postgres";
-    protected override Task<string> NewDatabaseAsync() => postgres.Cluster.CreateDatabaseAsync();
 
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
 

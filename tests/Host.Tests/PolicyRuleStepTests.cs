@@ -7,11 +7,8 @@ namespace Workflows.Host.Tests;
 
 /// <summary>A definition calls a policy rule by name; the case records the rule's answer and arithmetic, and the
 /// payment's basis reaches back to them. Changing the province's parameter and publishing changes new cases only.</summary>
-[Collection("postgres")]
-public sealed class PolicyRuleStepTests(PostgresFixture postgres) : HostedTest
+public sealed class PolicyRuleStepTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
-    protected override string Provider => "Postgres";
-    protected override Task<string> NewDatabaseAsync() => postgres.Cluster.CreateDatabaseAsync();
 
     private static JsonObject Definition(int seriousIllnessPercent) => JsonNode.Parse($$"""
     {

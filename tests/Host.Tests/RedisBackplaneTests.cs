@@ -8,11 +8,8 @@ namespace Workflows.Host.Tests;
 
 /// <summary>Two hosts behind a load balancer (DESIGN.md, Scale-out): an official connected to one is told of a
 /// task created through the other, over the Redis backplane (SignalR:Redis).</summary>
-[Collection("postgres")]
-public sealed class RedisBackplaneTests(PostgresFixture postgres) : HostedTest
+public sealed class RedisBackplaneTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
-    protected override string Provider => "Postgres";
-    protected override Task<string> NewDatabaseAsync() => postgres.Cluster.CreateDatabaseAsync();
 
     [Fact]
     public async Task An_event_sent_by_one_host_reaches_a_client_of_the_other()

@@ -5,11 +5,8 @@ using Workflows.Testing;
 namespace Workflows.Host.Tests;
 
 /// <summary>SignalR push from the outbox (API.md, Real time), with the .NET client over real WebSockets.</summary>
-[Collection("postgres")]
-public sealed class TaskPushTests(PostgresFixture postgres) : HostedTest
+public sealed class TaskPushTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
-    protected override string Provider => "Postgres";
-    protected override Task<string> NewDatabaseAsync() => postgres.Cluster.CreateDatabaseAsync();
 
     private async Task<(ServiceHost Host, Uri Server, Api Admin)> StartAsync()
     {

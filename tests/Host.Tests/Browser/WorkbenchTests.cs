@@ -6,11 +6,8 @@ using static Microsoft.Playwright.Assertions;
 namespace Workflows.Host.Tests.Browser;
 
 /// <summary>The officials' workbench in a real browser (Debian Chromium), against a real Host and PostgreSQL.</summary>
-[Collection("postgres")]
-public sealed class WorkbenchTests(PostgresFixture postgres) : HostedTest
+public sealed class WorkbenchTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
-    protected override string Provider => "Postgres";
-    protected override Task<string> NewDatabaseAsync() => postgres.Cluster.CreateDatabaseAsync();
 
     [Fact]
     public async Task The_township_sees_the_review_appear_the_moment_the_village_check_is_done()

@@ -47,3 +47,11 @@ public abstract class HostedTest : IAsyncLifetime
         foreach (var host in _hosts) await host.DisposeAsync();
     }
 }
+
+/// <summary>Tests on the shared throw-away PostgreSQL cluster, a fresh database each.</summary>
+[Collection("postgres")]
+public abstract class PostgresTest(PostgresFixture postgres) : HostedTest
+{
+    protected override string Provider => "Postgres";
+    protected override Task<string> NewDatabaseAsync() => postgres.Cluster.CreateDatabaseAsync();
+}
