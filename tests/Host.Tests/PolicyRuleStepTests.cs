@@ -92,4 +92,41 @@ public sealed class PolicyRuleStepTests(PostgresFixture postgres) : PostgresTest
         await Api.ExpectProblem(await caseworker.PostAsync("/api/cases", Application()), HttpStatusCode.UnprocessableEntity, "regionCode");
         Assert.Equal(0, (await admin.GetOk("/api/cases"))["total"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task A_public_notice_lists_the_case_masked_for_its_period_then_the_case_moves_on()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await Api.Expect(await admin.PutAsync($"/api/admin/regions/{Seed.County}/standards",
+            new { urbanMonthly = 700, ruralMonthly = 500, effectiveFrom = "2026-01-01" }), HttpStatusCode.OK);
+        var definition = Definition(seriousIllnessPercent: 20);
+        var steps = definition["steps"]!.AsArray();
+        steps.Single(s => s!["id"]!.GetValue<string>() == "review")!["outcomes"]![0]!["to"] = "notice";
+        steps.Add(JsonNode.Parse("""
+            { "id": "notice", "kind": "notice", "name": "张榜公示", "workingDays": 7, "amount": "data.assessment.monthlyAmount", "next": "pay" }
+            """));
+        await PublishAsync(admin, definition);
+        var caseworker = await host.LoginAsync(Seed.Caseworker);
+        var created = await caseworker.PostOk("/api/cases", Application(), HttpStatusCode.Created);
+        var township = await host.LoginAsync(Seed.TownshipOfficer);
+        var review = (await township.GetOk("/api/tasks"))["items"]![0]!["id"]!.GetValue<string>();
+        await township.PostOk($"/api/tasks/{review}/complete", new { outcome = "approve" });
+
+        var notices = (await host.Anonymous().GetOk("/api/public/notices?regionCode=22")).AsArray();
+        var notice = Assert.Single(notices)!;
+        Assert.Equal("张*", notice["name"]!.GetValue<string>());
+        Assert.Matches(@"^\d{6}\*{8}\d{3}[\dX]$", notice["idNumber"]!.GetValue<string>());
+        Assert.Equal(1010.01m, notice["amount"]!.GetValue<decimal>());
+        // 7 working days from Friday 13 February 2026: 14, 24, 25, 26, 27, 28 February and 2 March.
+        Assert.Equal(new DateTimeOffset(2026, 3, 3, 0, 0, 0, TimeSpan.FromHours(8)), notice["until"]!.GetValue<DateTimeOffset>());
+        Assert.Empty((await host.Anonymous().GetOk("/api/public/notices?regionCode=50")).AsArray());
+        Assert.Equal("open", (await caseworker.GetOk($"/api/cases/{created["id"]}"))["status"]!.GetValue<string>());
+
+        await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, 3, 3, 8, 0, 0, TimeSpan.FromHours(8)) });
+        Assert.Empty((await host.Anonymous().GetOk("/api/public/notices?regionCode=22")).AsArray());
+        admin = await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword);
+        var after = await admin.GetOk($"/api/cases/{created["id"]}");
+        Assert.Equal("approved", after["status"]!.GetValue<string>());
+        Assert.Equal(1010.01m, after["payments"]![0]!["amount"]!.GetValue<decimal>());
+    }
 }

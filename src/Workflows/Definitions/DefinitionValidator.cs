@@ -22,6 +22,7 @@ public static partial class DefinitionValidator
 {
     public const int MaxDeadlineWorkingDays = 60;
     public const int MaxTimerWorkingDays = 260;
+    public const int MaxNoticeWorkingDays = 30;
     public static readonly string[] TimeoutActions = ["remind", "escalate", "auto"];
     public static readonly string[] EndStatuses = ["approved", "rejected", "withdrawn", "closed"];
 
@@ -167,6 +168,12 @@ public static partial class DefinitionValidator
             case StepKinds.Timer:
                 if (step.WorkingDays is not (>= 1 and <= MaxTimerWorkingDays))
                     error($"{at}.workingDays", $"must be between 1 and {MaxTimerWorkingDays} working days");
+                Target(step.Next, "next");
+                break;
+            case StepKinds.Notice:
+                if (step.WorkingDays is not (>= 1 and <= MaxNoticeWorkingDays))
+                    error($"{at}.workingDays", $"a notice period must be between 1 and {MaxNoticeWorkingDays} working days");
+                CheckExpression(step.Amount, $"{at}.amount", error);
                 Target(step.Next, "next");
                 break;
             case StepKinds.End:

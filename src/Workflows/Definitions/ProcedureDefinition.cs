@@ -41,8 +41,9 @@ public static class StepKinds
     public const string Action = "action";      // a named built-in action (e.g. the duplicate check)
     public const string Payment = "payment";    // a payment of an amount expression
     public const string Timer = "timer";        // wait a number of working days
+    public const string Notice = "notice";      // public notice (公示) for a number of working days, then next
     public const string End = "end";            // the case ends with a status
-    public static readonly string[] All = [Task, Decision, Action, Payment, Timer, End];
+    public static readonly string[] All = [Task, Decision, Action, Payment, Timer, Notice, End];
 }
 
 public sealed class StepDefinition

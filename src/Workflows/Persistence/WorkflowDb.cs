@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Workflows.Access;
 using Workflows.Cases;
 using Workflows.Definitions;
+using Workflows.Notices;
 using Workflows.Payments;
 using Workflows.Regions;
 using Workflows.Tasks;
@@ -30,6 +31,7 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
     public DbSet<TimerRecord> Timers => Set<TimerRecord>();
     public DbSet<PaymentRecord> Payments => Set<PaymentRecord>();
     public DbSet<OutboxRecord> Outbox => Set<OutboxRecord>();
+    public DbSet<NoticeRecord> Notices => Set<NoticeRecord>();
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
     public DbSet<SettingRecord> Settings => Set<SettingRecord>();
 
@@ -86,6 +88,12 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             e.ToTable("payments");
             e.HasIndex(x => new { x.CaseId, x.PaymentKey }).IsUnique();
             e.HasIndex(x => new { x.RegionCode, x.Period });
+        });
+        b.Entity<NoticeRecord>(e =>
+        {
+            e.ToTable("notices");
+            e.HasIndex(x => new { x.RegionCode, x.Until });
+            e.HasIndex(x => x.CaseId);
         });
         b.Entity<OutboxRecord>(e => { e.ToTable("outbox"); e.HasIndex(x => x.DispatchedAt); });
         b.Entity<IdempotencyRecord>(e => { e.ToTable("idempotency_keys"); e.HasKey(x => new { x.Key, x.Username }); });

@@ -7,6 +7,7 @@ using Workflows.Calendar;
 using Workflows.Cases;
 using Workflows.Definitions;
 using Workflows.Payments;
+using Workflows.Notices;
 using Workflows.Persistence;
 using Workflows.Policies;
 using Workflows.Regions;
@@ -115,6 +116,7 @@ internal sealed class CaseRun : IStepEffects
             case StepKinds.Action: RunAction(step); break;
             case StepKinds.Payment: Pay(step); break;
             case StepKinds.Timer: Wait(step); break;
+            case StepKinds.Notice: PublishNotice(step); break;
             case StepKinds.End: End(step); break;
         }
     }
@@ -261,6 +263,22 @@ internal sealed class CaseRun : IStepEffects
             _engine.Calendar.AddWorkingDays(Calendar.WorkingDayCalendar.ChinaDate(Now), step.WorkingDays!.Value));
         _case.WaitTimerId = AddTimer(step, TimerKind.StepWait, due, taskId: null);
         Record(step.Id, "waiting", details: new JsonObject { ["until"] = due });
+    }
+
+    /// <summary>公示: the case is listed publicly (masked) until the end of the notice period, then moves on.</summary>
+    private void PublishNotice(StepDefinition step)
+    {
+        var until = Calendar.WorkingDayCalendar.EndOfDayUtc(
+            _engine.Calendar.AddWorkingDays(Calendar.WorkingDayCalendar.ChinaDate(Now), step.WorkingDays!.Value));
+        var amount = step.Amount is null ? (decimal?)null : Scope().Money(step.Amount);
+        Db.Notices.Add(new NoticeRecord
+        {
+            Id = Guid.NewGuid(), CaseId = _case.Id, RegionCode = _case.RegionCode, Procedure = _case.Procedure, Step = step.Id,
+            MaskedName = NoticeRecord.MaskName(_case.ApplicantName), MaskedIdNumber = NoticeRecord.MaskIdNumber(_case.ApplicantIdNumber),
+            AmountFen = amount is { } a ? Money.ToFen(a) : null, From = Now, Until = until,
+        });
+        _case.WaitTimerId = AddTimer(step, TimerKind.StepWait, until, taskId: null);
+        Record(step.Id, "notice-published", details: new JsonObject { ["until"] = until, ["amount"] = amount });
     }
 
     private Guid AddTimer(StepDefinition step, string kind, DateTime due, Guid? taskId)

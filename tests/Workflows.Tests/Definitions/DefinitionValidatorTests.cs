@@ -67,6 +67,8 @@ public class DefinitionValidatorTests
         { "policy rule with nowhere to write", d => { Step(d, "unique")["action"] = "apply-rule"; Step(d, "unique")["rule"] = "dibao-subsidy"; },
             "steps[unique].output", "names no data field" },
         { "duplicate check without oncePer", d => d.Remove("oncePer"), "steps[unique].action", "needs the definition's oncePer" },
+        { "notice period of 31 days", d => { Step(d, "wait")["kind"] = "notice"; Step(d, "wait")["workingDays"] = 31; },
+            "steps[wait].workingDays", "notice period must be between 1 and 30" },
         { "timer of 0 days", d => Step(d, "wait")["workingDays"] = 0, "steps[wait].workingDays", "between 1 and 260" },
         { "end without status", d => Step(d, "done").Remove("status"), "steps[done].status", "needs a status" },
         { "end that leads on", d => Step(d, "done")["next"] = "pay", "steps[done]", "leads nowhere" },

@@ -361,6 +361,63 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.ToTable("definition_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Notices.NoticeRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateTime>("From")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("from");
+
+                    b.Property<string>("MaskedIdNumber")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("masked_id_number");
+
+                    b.Property<string>("MaskedName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("masked_name");
+
+                    b.Property<string>("Procedure")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("procedure");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("region_code");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("step");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("until");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("RegionCode", "Until");
+
+                    b.ToTable("notices", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Payments.PaymentRecord", b =>
                 {
                     b.Property<Guid>("Id")

@@ -346,6 +346,63 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.ToTable("definition_versions", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Notices.NoticeRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long?>("AmountFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateTime>("From")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from");
+
+                    b.Property<string>("MaskedIdNumber")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("masked_id_number");
+
+                    b.Property<string>("MaskedName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("masked_name");
+
+                    b.Property<string>("Procedure")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("region_code");
+
+                    b.Property<string>("Step")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("step");
+
+                    b.Property<DateTime>("Until")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("until");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("RegionCode", "Until");
+
+                    b.ToTable("notices", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Payments.PaymentRecord", b =>
                 {
                     b.Property<Guid>("Id")
