@@ -181,6 +181,7 @@ public static partial class DefinitionValidator
                     error($"{at}.status", $"an end step needs a status: {string.Join(", ", EndStatuses)}");
                 if (step.Outcomes.Count > 0 || step.Next is not null || step.Branches.Count > 0)
                     error($"{at}", "an end step leads nowhere");
+                CheckExpression(step.Reason, $"{at}.reason", error);
                 break;
             default:
                 error($"{at}.kind", $"unknown kind '{step.Kind}' (known: {string.Join(", ", StepKinds.All)})");

@@ -71,6 +71,8 @@ public sealed class StepDefinition
     public string? Output { get; set; }
     // end
     public string? Status { get; set; }
+    /// <summary>End steps: an expression giving the written reason recorded with the decision (else the last comment).</summary>
+    public string? Reason { get; set; }
 }
 
 public sealed class Deadline

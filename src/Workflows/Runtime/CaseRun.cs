@@ -384,7 +384,8 @@ internal sealed class CaseRun : IStepEffects
     {
         _case.Status = step.Status!;
         _case.Approved = step.Status switch { CaseStatus.Approved => true, CaseStatus.Rejected => false, _ => _case.Approved };
-        if (step.Status == CaseStatus.Rejected) _case.Reason = _lastComment;
+        if (step.Reason is not null) _case.Reason = Scope().Evaluate(step.Reason).ToString();
+        else if (step.Status == CaseStatus.Rejected) _case.Reason = _lastComment;
         CancelTimer(_case.WaitTimerId);
         _case.WaitTimerId = null;
         foreach (var task in _openTasks.ToList())

@@ -97,6 +97,7 @@ public sealed class CompiledProcedure
             .Concat(d.Steps.SelectMany(s => s.Form.SelectMany(r => new[] { r.When, r.Check })))
             .Concat(d.Steps.SelectMany(s => s.Branches.Select(b => b.When)))
             .Concat(d.Steps.Select(s => s.Amount))
+            .Concat(d.Steps.Select(s => s.Reason))
             .OfType<string>();
 
     private sealed class BoundMachine

@@ -1,0 +1,150 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Workflows.Host.Tests.Support;
+using Workflows.Testing;
+
+namespace Workflows.Host.Tests;
+
+/// <summary>低保 in each province that differs, through HTTP to its end; amounts worked out by hand beside them.</summary>
+public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(postgres)
+{
+    private sealed record Province(string Code, string Name, string County, string Township, string Village);
+
+    private static readonly Province Jilin = new("22", "吉林省", "220102", "220102001", "220102001001");
+    private static readonly Province Ningxia = new("64", "宁夏回族自治区", "640104", "640104001", "640104001001");
+    private static readonly Province Chongqing = new("50", "重庆市", "500155", "500155001", "500155001001");
+
+    /// <summary>A province's regions, a standard (urban 700, rural 500) and its officials, named after the province code.</summary>
+    private static async Task<Api> SetUpAsync(Api admin, Province p)
+    {
+        foreach (var code in new[] { p.Code, p.County[..4], p.County, p.Township, p.Village })
+            if ((await admin.GetAsync($"/api/admin/regions/{code}")).StatusCode == HttpStatusCode.NotFound)
+                await admin.PostOk("/api/admin/regions", new { code, name = $"{p.Name}{code}" }, HttpStatusCode.Created);
+        await Api.Expect(await admin.PutAsync($"/api/admin/regions/{p.County}/standards",
+            new { urbanMonthly = 700, ruralMonthly = 500, effectiveFrom = "2026-01-01" }), HttpStatusCode.OK);
+        foreach (var (role, region) in new[]
+                 {
+                     ("village-caseworker", p.Village), ("township-officer", p.Township), ("township-approver", p.Township),
+                     ("county-officer", p.County), ("county-approver", p.County),
+                 })
+            await admin.PostOk("/api/admin/users", new
+            {
+                username = $"{p.Code}-{role}", password = Seed.Password, displayName = role, roles = new[] { role }, regionCode = region,
+            }, HttpStatusCode.Created);
+        return admin;
+    }
+
+    private static object Application(Province p, int applicantIncome = 1200) => new
+    {
+        procedure = "dibao",
+        regionCode = p.Village,
+        applicant = new { name = "张三丰", idNumber = IdNumbers.Next() },
+        household = new
+        {
+            members = new object[]
+            {
+                new { name = "张三丰", idNumber = IdNumbers.Next(), relation = "self", monthlyIncome = applicantIncome, employmentCost = 200, age = 45 },
+                new { name = "李梅", idNumber = IdNumbers.Next(), relation = "spouse", monthlyIncome = 300, age = 43, seriousIllness = true },
+                new { name = "张小", idNumber = IdNumbers.Next(), relation = "child", monthlyIncome = 0, age = 12 },
+            },
+        },
+        data = new { residence = "urban" },
+    };
+
+    private async Task<JsonNode> CompleteAsync(ServiceHost host, Province p, string role, string step, object body)
+    {
+        var api = await host.LoginAsync($"{p.Code}-{role}");
+        var task = (await api.GetOk("/api/tasks"))["items"]!.AsArray().Single(t => t!["step"]!.GetValue<string>() == step)!;
+        return await api.PostOk($"/api/tasks/{task["id"]}/complete", body);
+    }
+
+    private static async Task PassNoticeAsync(Api admin, DateTimeOffset after) => await admin.PostOk("/api/test/clock", new { now = after });
+
+    [Fact]
+    public async Task Jilin_pays_the_subsidy_with_its_category_add_on_and_approves_at_the_township()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Jilin);
+        var caseworker = await host.LoginAsync("22-village-caseworker");
+        var created = await caseworker.PostOk("/api/cases", Application(Jilin), HttpStatusCode.Created);
+        // Per capita (1200 − 200 + 300 + 0) ÷ 3 = 433.33; 补差 (700 − 433.33) × 3 = 800.01 (004 §一(一));
+        // 分类施保 (004 §三(一), JL defaults): 李梅 seriously ill 20% × 700 = 140, 张小 a minor 10% × 700 = 70 → 1010.01
+        Assert.Equal(1010.01m, created["data"]!["assessment"]!["monthlyAmount"]!.GetValue<decimal>());
+
+        await CompleteAsync(host, Jilin, "village-caseworker", "home-visit", new { outcome = "confirm" });
+        var reviewed = await CompleteAsync(host, Jilin, "township-officer", "township-review", new { outcome = "approve", data = new { disputed = false } });
+        Assert.Equal("notice", reviewed["step"]!.GetValue<string>()); // undisputed: no democratic review (004 §五(二))
+        await PassNoticeAsync(admin, new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.FromHours(8)));
+        var approved = await CompleteAsync(host, Jilin, "township-approver", "approval", new { outcome = "approve" });
+        Assert.Equal("approved", approved["status"]!.GetValue<string>());
+        Assert.Equal(1010.01m, approved["payments"]![0]!["amount"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task Ningxia_holds_a_democratic_review_only_when_disputed_and_approves_at_the_township()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Ningxia);
+        var caseworker = await host.LoginAsync("64-village-caseworker");
+        var created = await caseworker.PostOk("/api/cases", Application(Ningxia), HttpStatusCode.Created);
+        Assert.Equal("64", created["definition"]!["regionCode"]!.GetValue<string>());
+        // No add-on in Ningxia's definition: (700 − 433.33) × 3 = 800.01
+        Assert.Equal(800.01m, created["data"]!["assessment"]!["monthlyAmount"]!.GetValue<decimal>());
+
+        await CompleteAsync(host, Ningxia, "village-caseworker", "home-visit", new { outcome = "confirm" });
+        var reviewed = await CompleteAsync(host, Ningxia, "township-officer", "township-review", new { outcome = "approve", data = new { disputed = true } });
+        Assert.Equal("democratic-review", reviewed["step"]!.GetValue<string>()); // 003 §五(二)
+        await CompleteAsync(host, Ningxia, "village-caseworker", "democratic-review", new { outcome = "approve" });
+        await PassNoticeAsync(admin, new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.FromHours(8)));
+        // Approval devolved to the township (003 §五(一)): the county approver has nothing.
+        Assert.Empty((await (await host.LoginAsync("64-county-approver")).GetOk("/api/tasks"))["items"]!.AsArray());
+        var approved = await CompleteAsync(host, Ningxia, "township-approver", "approval", new { outcome = "approve" });
+        Assert.Equal(800.01m, approved["payments"]![0]!["amount"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task Chongqing_has_no_democratic_review_in_the_epidemic_and_the_county_approves()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Chongqing);
+        var caseworker = await host.LoginAsync("50-village-caseworker");
+        await caseworker.PostOk("/api/cases", Application(Chongqing), HttpStatusCode.Created);
+        await CompleteAsync(host, Chongqing, "village-caseworker", "home-visit", new { outcome = "confirm" });
+        var reviewed = await CompleteAsync(host, Chongqing, "township-officer", "township-review", new { outcome = "approve" });
+        Assert.Equal("notice", reviewed["step"]!.GetValue<string>()); // 001 §四: democratic review cancelled
+        await PassNoticeAsync(admin, new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.FromHours(8)));
+        var approved = await CompleteAsync(host, Chongqing, "county-approver", "approval", new { outcome = "approve" });
+        Assert.Equal("approved", approved["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task An_income_above_the_standard_is_refused_with_the_rule_and_the_numbers()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Jilin);
+        var caseworker = await host.LoginAsync("22-village-caseworker");
+        // (2300 − 200 + 300 + 0) ÷ 3 = 800 ≥ 700
+        var refused = await caseworker.PostOk("/api/cases", Application(Jilin, applicantIncome: 2300), HttpStatusCode.Created);
+        Assert.Equal("rejected", refused["status"]!.GetValue<string>());
+        var reason = refused["decision"]!["reason"]!.GetValue<string>();
+        Assert.Contains("家庭人均月收入 800 元不低于低保标准 700 元", reason);
+        Assert.Contains("人均月收入 = 2400 ÷ 3 人 = 800", reason);
+        Assert.Empty(refused["openTasks"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_township_review_left_past_its_deadline_goes_to_the_county()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Jilin);
+        var caseworker = await host.LoginAsync("22-village-caseworker");
+        await caseworker.PostOk("/api/cases", Application(Jilin), HttpStatusCode.Created);
+        await CompleteAsync(host, Jilin, "village-caseworker", "home-visit", new { outcome = "confirm" });
+        // 5 working days from Friday 13 February 2026: 14, 24, 25, 26, 27 February.
+        await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, 2, 28, 9, 0, 0, TimeSpan.FromHours(8)) });
+        var county = await host.LoginAsync("22-county-officer");
+        var escalated = Assert.Single((await county.GetOk("/api/tasks"))["items"]!.AsArray())!;
+        Assert.Equal("township-review", escalated["step"]!.GetValue<string>());
+        Assert.True(escalated["overdue"]!.GetValue<bool>());
+    }
+}
