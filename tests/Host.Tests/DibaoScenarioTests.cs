@@ -8,14 +8,14 @@ namespace Workflows.Host.Tests;
 /// <summary>低保 in each province that differs, through HTTP to its end; amounts worked out by hand beside them.</summary>
 public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
-    private sealed record Province(string Code, string Name, string County, string Township, string Village);
+    internal sealed record Province(string Code, string Name, string County, string Township, string Village);
 
-    private static readonly Province Jilin = new("22", "吉林省", "220102", "220102001", "220102001001");
-    private static readonly Province Ningxia = new("64", "宁夏回族自治区", "640104", "640104001", "640104001001");
-    private static readonly Province Chongqing = new("50", "重庆市", "500155", "500155001", "500155001001");
+    internal static readonly Province Jilin = new("22", "吉林省", "220102", "220102001", "220102001001");
+    internal static readonly Province Ningxia = new("64", "宁夏回族自治区", "640104", "640104001", "640104001001");
+    internal static readonly Province Chongqing = new("50", "重庆市", "500155", "500155001", "500155001001");
 
     /// <summary>A province's regions, a standard (urban 700, rural 500) and its officials, named after the province code.</summary>
-    private static async Task<Api> SetUpAsync(Api admin, Province p)
+    internal static async Task<Api> SetUpAsync(Api admin, Province p)
     {
         foreach (var code in new[] { p.Code, p.County[..4], p.County, p.Township, p.Village })
             if ((await admin.GetAsync($"/api/admin/regions/{code}")).StatusCode == HttpStatusCode.NotFound)
@@ -51,7 +51,7 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         data = new { residence = "urban" },
     };
 
-    private async Task<JsonNode> CompleteAsync(ServiceHost host, Province p, string role, string step, object body)
+    internal static async Task<JsonNode> CompleteAsync(ServiceHost host, Province p, string role, string step, object body)
     {
         var api = await host.LoginAsync($"{p.Code}-{role}");
         var task = (await api.GetOk("/api/tasks"))["items"]!.AsArray().Single(t => t!["step"]!.GetValue<string>() == step)!;

@@ -372,6 +372,7 @@ internal sealed class CaseRun : IStepEffects
         };
         Db.Payments.Add(payment);
         _case.AmountFen = (_case.AmountFen ?? 0) + payment.AmountFen;
+        _scope = null; // the payments seen by later expressions changed
         Record(step.Id, step.PaidAtOnce ? "paid-at-once" : "payment-created", details: basis);
         Db.Outbox.Add(new OutboxRecord
         {
@@ -421,6 +422,12 @@ internal sealed class CaseRun : IStepEffects
         {
             ["approved"] = _case.Approved,
             ["amount"] = _case.AmountFen is { } fen ? Money.ToYuan(fen) : null,
+        },
+        // What this case has paid so far: instalment plans (一次审批、分次发放) count and settle against it.
+        ["payments"] = new JsonObject
+        {
+            ["count"] = _case.PaymentCount,
+            ["total"] = Money.ToYuan(_case.AmountFen ?? 0),
         },
     });
 
