@@ -147,4 +147,33 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         Assert.Equal("township-review", escalated["step"]!.GetValue<string>());
         Assert.True(escalated["overdue"]!.GetValue<bool>());
     }
+
+    [Fact]
+    public async Task Jilin_pays_every_month_once_and_reviews_an_unstable_household_every_six_months()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Jilin);
+        var caseworker = await host.LoginAsync("22-village-caseworker");
+        var application = (System.Text.Json.Nodes.JsonObject)System.Text.Json.JsonSerializer.SerializeToNode(Application(Jilin), System.Text.Json.JsonSerializerOptions.Web)!;
+        application["data"]!["householdType"] = "unstable"; // unstable income, able-bodied members: every six months (004 §三(一))
+        var created = await caseworker.PostOk("/api/cases", application, HttpStatusCode.Created);
+        await CompleteAsync(host, Jilin, "village-caseworker", "home-visit", new { outcome = "confirm" });
+        await CompleteAsync(host, Jilin, "township-officer", "township-review", new { outcome = "approve", data = new { disputed = false } });
+        await PassNoticeAsync(admin, new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.FromHours(8)));
+        await CompleteAsync(host, Jilin, "township-approver", "approval", new { outcome = "approve" }); // pays March
+
+        foreach (var month in new[] { 4, 5, 6, 7, 8 })
+            await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, month, 1, 9, 0, 0, TimeSpan.FromHours(8)) });
+        var view = await (await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword)).GetOk($"/api/cases/{created["id"]}");
+        Assert.Equal(["2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08"],
+            view["payments"]!.AsArray().Select(p => p!["period"]!.GetValue<string>()));
+        Assert.All(view["payments"]!.AsArray(), p => Assert.Equal(1010.01m, p!["amount"]!.GetValue<decimal>()));
+        Assert.Equal("periodic-review", view["step"]!.GetValue<string>()); // the sixth payment brings the review
+
+        var exited = await CompleteAsync(host, Jilin, "township-officer", "periodic-review", new { outcome = "exit", comment = "家庭成员就业，人均收入超过标准" });
+        Assert.Equal("closed", exited["status"]!.GetValue<string>());
+        await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, 10, 1, 9, 0, 0, TimeSpan.FromHours(8)) });
+        var after = await (await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword)).GetOk($"/api/cases/{created["id"]}");
+        Assert.Equal(6, after["payments"]!.AsArray().Count);
+    }
 }

@@ -302,4 +302,31 @@ public sealed class EngineGuaranteeTests(PostgresFixture postgres) : PostgresTes
         await Api.ExpectProblem(await admin.PutAsync("/api/admin/regions/220102/standards",
             new { urbanMonthly = 720.123, ruralMonthly = -1, effectiveFrom = "2026-01-01" }), HttpStatusCode.UnprocessableEntity, "urbanMonthly");
     }
+
+    [Fact]
+    public async Task The_database_refuses_a_second_payment_of_a_case_for_the_same_month()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        // A faulty procedure that would pay the same month twice: the unique (case, period) key stops it, and with it
+        // the whole command — no case, no payment.
+        var faulty = System.Text.Json.Nodes.JsonNode.Parse("""
+        {
+          "key": "double-pay", "regionCode": "22", "name": "重复发放（测试）", "start": "pay",
+          "steps": [
+            { "id": "pay", "kind": "payment", "name": "本月", "period": "monthly", "amount": "100", "next": "again" },
+            { "id": "again", "kind": "payment", "name": "本月再次", "period": "monthly", "amount": "100", "next": "done" },
+            { "id": "done", "kind": "end", "name": "结束", "status": "approved" }
+          ]
+        }
+        """)!;
+        await Api.Expect(await admin.PutAsync("/api/definitions/double-pay/draft?region=22", faulty), HttpStatusCode.OK);
+        await admin.PostOk("/api/definitions/double-pay/publish?region=22");
+        var caseworker = await host.LoginAsync(Seed.Caseworker);
+        await Api.ExpectProblem(await caseworker.PostAsync("/api/cases", new
+        {
+            procedure = "double-pay", regionCode = Seed.Village, applicant = new { name = "测试", idNumber = IdNumbers.Next() },
+        }), HttpStatusCode.Conflict);
+        Assert.Equal(0, (await admin.GetOk("/api/cases"))["total"]!.GetValue<int>());
+        Assert.Equal(0, (await admin.GetOk("/api/payments"))["total"]!.GetValue<int>());
+    }
 }

@@ -166,8 +166,10 @@ public static partial class DefinitionValidator
                 Target(step.Next, "next");
                 break;
             case StepKinds.Timer:
-                if (step.WorkingDays is not (>= 1 and <= MaxTimerWorkingDays))
+                if (step.Period is null && step.WorkingDays is not (>= 1 and <= MaxTimerWorkingDays))
                     error($"{at}.workingDays", $"must be between 1 and {MaxTimerWorkingDays} working days");
+                if (step.Period is not null && step.WorkingDays is not null)
+                    error($"{at}.period", "a timer waits either a number of working days or until the next month, not both");
                 Target(step.Next, "next");
                 break;
             case StepKinds.Notice:

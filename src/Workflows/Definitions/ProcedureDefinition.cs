@@ -65,6 +65,9 @@ public sealed class StepDefinition
     public string? Amount { get; set; }
     /// <summary>A payment handed over when the step runs (e.g. from the township reserve fund), recorded as paid.</summary>
     public bool PaidAtOnce { get; set; }
+    /// <summary>Payment steps: <c>monthly</c> pays for the current month (period YYYY-MM, once per case per period,
+    /// which the database enforces). Timer steps: <c>monthly</c> waits until the first day of the next month.</summary>
+    public string? Period { get; set; }
     public int? WorkingDays { get; set; }
     /// <summary>With <c>action: "apply-rule"</c>: the policy rule to apply, and the <c>data</c> field its answer goes to.</summary>
     public string? Rule { get; set; }

@@ -259,8 +259,10 @@ internal sealed class CaseRun : IStepEffects
 
     private void Wait(StepDefinition step)
     {
-        var due = Calendar.WorkingDayCalendar.EndOfDayUtc(
-            _engine.Calendar.AddWorkingDays(Calendar.WorkingDayCalendar.ChinaDate(Now), step.WorkingDays!.Value));
+        var today = Calendar.WorkingDayCalendar.ChinaDate(Now);
+        var due = step.Period == "monthly"
+            ? Calendar.WorkingDayCalendar.EndOfDayUtc(new DateOnly(today.Year, today.Month, 1).AddMonths(1).AddDays(-1))
+            : Calendar.WorkingDayCalendar.EndOfDayUtc(_engine.Calendar.AddWorkingDays(today, step.WorkingDays!.Value));
         _case.WaitTimerId = AddTimer(step, TimerKind.StepWait, due, taskId: null);
         Record(step.Id, "waiting", details: new JsonObject { ["until"] = due });
     }
@@ -358,13 +360,15 @@ internal sealed class CaseRun : IStepEffects
             return;
         }
         var instalment = ++_case.PaymentCount;
+        var period = step.Period == "monthly" ? Calendar.WorkingDayCalendar.ChinaDate(Now).ToString("yyyy-MM") : null;
         var payment = new PaymentRecord
         {
             Id = Guid.NewGuid(),
             CaseId = _case.Id,
             RegionCode = _case.RegionCode,
+            Period = period,
             Instalment = instalment,
-            PaymentKey = PaymentRecord.KeyFor(null, instalment),
+            PaymentKey = PaymentRecord.KeyFor(period, instalment),
             AmountFen = Money.ToFen(amount),
             Status = step.PaidAtOnce ? PaymentStatus.Paid : PaymentStatus.Pending,
             CreatedAt = Now,
