@@ -176,4 +176,35 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         var after = await (await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword)).GetOk($"/api/cases/{created["id"]}");
         Assert.Equal(6, after["payments"]!.AsArray().Count);
     }
+
+    [Fact]
+    public async Task Ningxia_gives_a_household_whose_income_rose_a_gradual_exit_of_six_more_months()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Ningxia);
+        // The region reviews every two months (a parameter Ningxia may publish; new cases follow it).
+        var definition = (System.Text.Json.Nodes.JsonObject)(await admin.GetOk("/api/definitions/dibao?region=64"));
+        definition.Remove("version");
+        definition.Remove("publishedAt");
+        definition["parameters"]!["reviewMonthsStable"] = 2;
+        await Api.Expect(await admin.PutAsync("/api/definitions/dibao/draft?region=64", definition), HttpStatusCode.OK);
+        await admin.PostOk("/api/definitions/dibao/publish?region=64");
+
+        var caseworker = await host.LoginAsync("64-village-caseworker");
+        var created = await caseworker.PostOk("/api/cases", Application(Ningxia), HttpStatusCode.Created);
+        await CompleteAsync(host, Ningxia, "village-caseworker", "home-visit", new { outcome = "confirm" });
+        await CompleteAsync(host, Ningxia, "township-officer", "township-review", new { outcome = "approve", data = new { disputed = false } });
+        await PassNoticeAsync(admin, new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.FromHours(8)));
+        await CompleteAsync(host, Ningxia, "township-approver", "approval", new { outcome = "approve" });      // March
+        await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.FromHours(8)) }); // April → review
+        var review = await CompleteAsync(host, Ningxia, "township-officer", "periodic-review", new { outcome = "gradual-exit" });
+        Assert.Equal(8, review["data"]!["exitAfterPayments"]!.GetValue<int>()); // 2 paid + 6 months (003 §四; 000 §二)
+
+        for (var month = 5; month <= 12; month++)
+            await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, month, 1, 9, 0, 0, TimeSpan.FromHours(8)) });
+        var view = await (await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword)).GetOk($"/api/cases/{created["id"]}");
+        Assert.Equal("closed", view["status"]!.GetValue<string>());
+        Assert.Equal(["2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"],
+            view["payments"]!.AsArray().Select(p => p!["period"]!.GetValue<string>()));
+    }
 }

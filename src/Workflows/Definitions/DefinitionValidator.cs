@@ -156,8 +156,11 @@ public static partial class DefinitionValidator
                     error($"{at}.action", $"unknown action '{step.Action}' (known: {string.Join(", ", StepActionNames.All)})");
                 if (step.Action == StepActionNames.ApplyRule && !Policies.PolicyRules.Names.Contains(step.Rule ?? ""))
                     error($"{at}.rule", $"unknown policy rule '{step.Rule}' (known: {string.Join(", ", Policies.PolicyRules.Names)})");
-                if (step.Action == StepActionNames.ApplyRule && string.IsNullOrEmpty(step.Output))
-                    error($"{at}.output", "names no data field for the rule's answer");
+                if (step.Action is StepActionNames.ApplyRule or StepActionNames.Assign && string.IsNullOrEmpty(step.Output))
+                    error($"{at}.output", "names no data field for the answer");
+                if (step.Action == StepActionNames.Assign && string.IsNullOrWhiteSpace(step.Value))
+                    error($"{at}.value", "an assignment needs a value expression");
+                CheckExpression(step.Value, $"{at}.value", error);
                 Target(step.Next, "next");
                 break;
             case StepKinds.Payment:
@@ -272,5 +275,7 @@ public static class StepActionNames
     public const string ApproveCase = "approve-case";
     /// <summary>Applies a named policy rule (Policies.PolicyRules) and writes its answer and arithmetic to data.</summary>
     public const string ApplyRule = "apply-rule";
-    public static readonly string[] All = [VerifyUnique, ApproveCase, ApplyRule];
+    /// <summary>Writes an expression's value to a data field (e.g. the month a gradual exit ends).</summary>
+    public const string Assign = "assign";
+    public static readonly string[] All = [VerifyUnique, ApproveCase, ApplyRule, Assign];
 }

@@ -68,6 +68,13 @@ public sealed class ExpressionScope
         }
     }
 
+    /// <summary>The expression's value as JSON, for writing into case data.</summary>
+    public JsonNode? Json(string expression)
+    {
+        var text = Evaluate($"JSON.stringify({expression})");
+        return text.IsString() ? JsonNode.Parse(text.AsString()) : null;
+    }
+
     public bool IsTrue(string expression)
     {
         var value = Evaluate(expression);

@@ -72,6 +72,8 @@ public sealed class StepDefinition
     /// <summary>With <c>action: "apply-rule"</c>: the policy rule to apply, and the <c>data</c> field its answer goes to.</summary>
     public string? Rule { get; set; }
     public string? Output { get; set; }
+    /// <summary>With <c>action: "assign"</c>: the expression whose value is written to <c>data[output]</c>.</summary>
+    public string? Value { get; set; }
     // end
     public string? Status { get; set; }
     /// <summary>End steps: an expression giving the written reason recorded with the decision (else the last comment).</summary>

@@ -319,6 +319,12 @@ internal sealed class CaseRun : IStepEffects
             case StepActionNames.ApplyRule:
                 ApplyRule(step);
                 break;
+            case StepActionNames.Assign:
+                var value = Scope().Json(step.Value!);
+                _root["data"]![step.Output!] = value;
+                _scope = null;
+                Record(step.Id, "assigned", details: new JsonObject { ["field"] = step.Output, ["value"] = value?.DeepClone() });
+                break;
             case StepActionNames.ApproveCase:
                 _case.Status = CaseStatus.Approved;
                 _case.Approved = true;

@@ -98,6 +98,7 @@ public sealed class CompiledProcedure
             .Concat(d.Steps.SelectMany(s => s.Branches.Select(b => b.When)))
             .Concat(d.Steps.Select(s => s.Amount))
             .Concat(d.Steps.Select(s => s.Reason))
+            .Concat(d.Steps.Select(s => s.Value))
             .OfType<string>();
 
     private sealed class BoundMachine

@@ -66,6 +66,8 @@ public class DefinitionValidatorTests
             "steps[unique].rule", "unknown policy rule 'magic'" },
         { "policy rule with nowhere to write", d => { Step(d, "unique")["action"] = "apply-rule"; Step(d, "unique")["rule"] = "dibao-subsidy"; },
             "steps[unique].output", "names no data field" },
+        { "assignment without a value", d => { Step(d, "unique")["action"] = "assign"; Step(d, "unique")["output"] = "x"; },
+            "steps[unique].value", "needs a value expression" },
         { "duplicate check without oncePer", d => d.Remove("oncePer"), "steps[unique].action", "needs the definition's oncePer" },
         { "notice period of 31 days", d => { Step(d, "wait")["kind"] = "notice"; Step(d, "wait")["workingDays"] = 31; },
             "steps[wait].workingDays", "notice period must be between 1 and 30" },
