@@ -75,4 +75,30 @@ public sealed class TemporaryAidScenarioTests(PostgresFixture postgres) : Postgr
         Assert.Equal("approved", done["status"]!.GetValue<string>());
         Assert.Equal(4000m, done["decision"]!["amount"]!.GetValue<decimal>());
     }
+
+    [Fact]
+    public async Task A_refusal_states_its_reason_and_pays_nothing()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Ningxia);
+        await (await host.LoginAsync("64-village-caseworker")).PostOk("/api/cases", Application(Ningxia, "expenditure", 1), HttpStatusCode.Created);
+        var refused = await CompleteAsync(host, Ningxia, "township-approver", "township-review",
+            new { outcome = "reject", comment = "医疗费用已由医保全额报销" });
+        Assert.Equal("rejected", refused["status"]!.GetValue<string>());
+        Assert.Equal("医疗费用已由医保全额报销", refused["decision"]!["reason"]!.GetValue<string>());
+        Assert.Empty(refused["payments"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_Jilin_review_for_the_county_left_past_its_deadline_goes_up_to_the_county()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Jilin);
+        await (await host.LoginAsync("22-village-caseworker")).PostOk("/api/cases", Application(Jilin, "emergency", 1500), HttpStatusCode.Created);
+        // 5 working days from Friday 13 February 2026: 14, 24, 25, 26, 27 February.
+        await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, 2, 28, 9, 0, 0, Beijing) });
+        var escalated = Assert.Single((await (await host.LoginAsync("22-county-officer")).GetOk("/api/tasks"))["items"]!.AsArray())!;
+        Assert.Equal("township-review", escalated["step"]!.GetValue<string>());
+        Assert.True(escalated["escalated"]!.GetValue<bool>());
+    }
 }
