@@ -14,7 +14,7 @@ public sealed class EmergencyAidTests(PostgresFixture postgres) : PostgresTest(p
     private async Task<(ServiceHost Host, Api Admin, Api Responder)> StartAsync()
     {
         var (host, admin, _) = await StartSeededAsync();
-        foreach (var (username, role, region) in new[] { ("responder", "emergency-responder", Seed.Township), ("county-approver", "county-approver", Seed.County) })
+        foreach (var (username, role, region) in new[] { ("responder", "emergency-responder", Seed.Township), ("committee", "committee-member", Seed.County) })
             await admin.PostOk("/api/admin/users", new { username, password = Seed.Password, displayName = username, roles = new[] { role }, regionCode = region },
                 HttpStatusCode.Created);
         return (host, admin, await host.LoginAsync("responder"));
@@ -56,22 +56,48 @@ public sealed class EmergencyAidTests(PostgresFixture postgres) : PostgresTest(p
     }
 
     [Fact]
-    public async Task Above_the_township_limit_nothing_is_paid_until_the_county_decides()
+    public async Task Above_the_township_limit_nothing_is_paid_until_the_county_mechanism_decides_case_by_case()
     {
-        var (host, _, responder) = await StartAsync();
+        var (host, admin, responder) = await StartAsync();
         var created = await responder.PostOk("/api/emergency-aid", Aid(1000.01m), HttpStatusCode.Created);
         Assert.Equal("open", created["status"]!.GetValue<string>());
+        Assert.Equal("case-by-case", created["step"]!.GetValue<string>());
         Assert.Empty(created["payments"]!.AsArray());
-        var decision = Assert.Single(created["openTasks"]!.AsArray())!;
-        Assert.Equal("case-by-case", decision["step"]!.GetValue<string>());
+        Assert.Empty(created["openTasks"]!.AsArray()); // the work is in the child case (004 §五(一))
 
-        var county = await host.LoginAsync("county-approver");
-        var approved = await county.PostOk($"/api/tasks/{decision["id"]}/complete", new { outcome = "approve", data = new { amount = 3000 } });
-        Assert.Equal("approved", approved["status"]!.GetValue<string>());
-        var payment = Assert.Single(approved["payments"]!.AsArray())!;
+        var committee = await host.LoginAsync("committee");
+        var meeting = Assert.Single((await committee.GetOk("/api/tasks"))["items"]!.AsArray())!;
+        Assert.Equal("topic-meeting", meeting["step"]!.GetValue<string>());
+        await Api.ExpectProblem(await committee.PostAsync($"/api/tasks/{meeting["id"]}/complete",
+            new { outcome = "approve", comment = "同意", data = new { amount = 3000 } }), HttpStatusCode.UnprocessableEntity, "data.opinions");
+        await committee.PostOk($"/api/tasks/{meeting["id"]}/complete", new
+        {
+            outcome = "approve", comment = "火灾致房屋全毁，一事一议给予 3000 元",
+            data = new { amount = 3000, opinions = new[] { "民政局：同意", "财政局：同意", "应急局：同意" } },
+        });
+
+        var parent = await admin.GetOk($"/api/cases/{created["id"]}");
+        Assert.Equal("approved", parent["status"]!.GetValue<string>());
+        Assert.Equal(3000m, parent["data"]!["deliberation"]!["amount"]!.GetValue<decimal>());
+        var payment = Assert.Single(parent["payments"]!.AsArray())!;
         Assert.Equal(3000m, payment["amount"]!.GetValue<decimal>());
         Assert.Equal("pending", payment["status"]!.GetValue<string>());
-        Assert.Equal("documents", approved["openTasks"]![0]!["step"]!.GetValue<string>());
+        Assert.Equal("documents", parent["openTasks"]![0]!["step"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_case_by_case_refusal_refuses_the_parent_with_the_mechanisms_reason()
+    {
+        var (host, admin, responder) = await StartAsync();
+        var created = await responder.PostOk("/api/emergency-aid", Aid(5000), HttpStatusCode.Created);
+        var committee = await host.LoginAsync("committee");
+        var meeting = (await committee.GetOk("/api/tasks"))["items"]![0]!;
+        await committee.PostOk($"/api/tasks/{meeting["id"]}/complete",
+            new { outcome = "reject", comment = "已获保险理赔", data = new { opinions = new[] { "民政局：不同意" } } });
+        var parent = await admin.GetOk($"/api/cases/{created["id"]}");
+        Assert.Equal("rejected", parent["status"]!.GetValue<string>());
+        Assert.Equal("一事一议不同意：已获保险理赔", parent["decision"]!["reason"]!.GetValue<string>());
+        Assert.Empty(parent["payments"]!.AsArray());
     }
 
     [Fact]

@@ -30,6 +30,8 @@ public sealed class CaseRecord
     public string? Reason { get; set; }
     /// <summary>Payments made so far; the next one is instalment PaymentCount + 1.</summary>
     public int PaymentCount { get; set; }
+    /// <summary>For a child case (a sub-procedure such as 一事一议): the case waiting for it.</summary>
+    public Guid? ParentCaseId { get; set; }
     /// <summary>The pending timer of a timer step the case waits in, if any.</summary>
     public Guid? WaitTimerId { get; set; }
     public DateTime CreatedAt { get; set; }

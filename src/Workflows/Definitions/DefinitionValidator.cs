@@ -181,6 +181,11 @@ public static partial class DefinitionValidator
                 CheckExpression(step.Amount, $"{at}.amount", error);
                 Target(step.Next, "next");
                 break;
+            case StepKinds.SubProcedure:
+                if (string.IsNullOrEmpty(step.Procedure)) error($"{at}.procedure", "names no procedure to run");
+                if (string.IsNullOrEmpty(step.Output)) error($"{at}.output", "names no data field for the child's decision");
+                Target(step.Next, "next");
+                break;
             case StepKinds.End:
                 if (!EndStatuses.Contains(step.Status))
                     error($"{at}.status", $"an end step needs a status: {string.Join(", ", EndStatuses)}");

@@ -42,8 +42,9 @@ public static class StepKinds
     public const string Payment = "payment";    // a payment of an amount expression
     public const string Timer = "timer";        // wait a number of working days
     public const string Notice = "notice";      // public notice (公示) for a number of working days, then next
+    public const string SubProcedure = "subprocedure"; // runs another procedure as a child case, then next
     public const string End = "end";            // the case ends with a status
-    public static readonly string[] All = [Task, Decision, Action, Payment, Timer, Notice, End];
+    public static readonly string[] All = [Task, Decision, Action, Payment, Timer, Notice, SubProcedure, End];
 }
 
 public sealed class StepDefinition
@@ -72,6 +73,8 @@ public sealed class StepDefinition
     /// <summary>With <c>action: "apply-rule"</c>: the policy rule to apply, and the <c>data</c> field its answer goes to.</summary>
     public string? Rule { get; set; }
     public string? Output { get; set; }
+    /// <summary>Sub-procedure steps: the key of the procedure the child case runs (resolved for the case's region).</summary>
+    public string? Procedure { get; set; }
     /// <summary>With <c>action: "assign"</c>: the expression whose value is written to <c>data[output]</c>.</summary>
     public string? Value { get; set; }
     // end

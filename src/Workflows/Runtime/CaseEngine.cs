@@ -24,6 +24,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     OutboxSignal outbox)
 {
     internal WorkflowDb Db => db;
+    internal DefinitionCatalog Catalog => catalog;
     internal WorkingDayCalendar Calendar => calendar;
     internal DateTime Now { get; private set; } = clock.GetUtcNow().UtcDateTime;
 

@@ -37,6 +37,11 @@ internal sealed class CaseRun : IStepEffects
     private JsonObject? _input;
     private string? _outcome;
     private string? _lastComment;
+    private Dictionary<string, CompiledProcedure> _children = new();
+    private CaseRun? _parent;
+    private bool _finishParent;
+    private bool _entering;
+    private bool _childDone;
 
     private CaseRun(CaseEngine engine, CaseRecord record, CompiledProcedure procedure, Actor actor,
         List<TaskRecord> openTasks, OncePerClaimRecord? claim)
@@ -68,8 +73,20 @@ internal sealed class CaseRun : IStepEffects
             ? await db.OncePerClaims.FirstOrDefaultAsync(c => c.CaseId == record.Id, ct)
             : null;
         var run = new CaseRun(engine, record, procedure, actor, openTasks, claim);
-        if (procedure.UsesStandard)
+        if (procedure.UsesStandard || reach.SubProcedures.Count > 0)
             run._standard = await Standards.AtAsync(db, record.RegionCode, Calendar.WorkingDayCalendar.ChinaDate(engine.Now), ct);
+        foreach (var key in reach.SubProcedures)
+            run._children[key] = await engine.Catalog.ResolveAsync(db, key, record.RegionCode, ct)
+                ?? throw new InvalidInput("procedure", $"区划 {record.RegionCode} 没有已发布的子流程 '{key}' (no such sub-procedure published)");
+        if (existing && record.ParentCaseId is { } parentId && reach.MayEnd)
+        {
+            // This command may end a child case: its parent resumes in the same transaction.
+            var parent = await db.Cases.SingleAsync(c => c.Id == parentId, ct);
+            var parentProcedure = await engine.Catalog.GetAsync(db, parent.DefinitionVersionId, ct);
+            run._parent = await BeginAsync(engine, parent, parentProcedure, Actor.System,
+                parentProcedure.ReachOf(parent.Step, CompiledProcedure.Next), ct);
+            run._finishParent = true;
+        }
         return run;
     }
 
@@ -98,10 +115,12 @@ internal sealed class CaseRun : IStepEffects
 
     private void AdvanceAutomatically()
     {
-        for (var i = 0; CurrentStep.Kind is StepKinds.Decision or StepKinds.Action or StepKinds.Payment; i++)
+        for (var i = 0; CurrentStep.Kind is StepKinds.Decision or StepKinds.Action or StepKinds.Payment
+                        || (_childDone && CurrentStep.Kind == StepKinds.SubProcedure); i++)
         {
             if (i == MaxAutomaticSteps)
                 throw new InvalidOperationException($"The procedure loops through automatic steps without waiting (at '{_case.Step}').");
+            _childDone = false;
             if (_procedure.Fire(_case.Step, CompiledProcedure.Next, this) is null)
                 throw new InvalidOperationException($"Step '{_case.Step}': no branch condition holds.");
         }
@@ -110,8 +129,16 @@ internal sealed class CaseRun : IStepEffects
     public void Enter(StepDefinition step)
     {
         _case.Step = step.Id;
+        _entering = true;
+        try { EnterStep(step); }
+        finally { _entering = false; }
+    }
+
+    private void EnterStep(StepDefinition step)
+    {
         switch (step.Kind)
         {
+            case StepKinds.SubProcedure: StartChild(step); break;
             case StepKinds.Task: CreateTask(step); break;
             case StepKinds.Action: RunAction(step); break;
             case StepKinds.Payment: Pay(step); break;
@@ -267,6 +294,53 @@ internal sealed class CaseRun : IStepEffects
         Record(step.Id, "waiting", details: new JsonObject { ["until"] = due });
     }
 
+    /// <summary>Runs another procedure (e.g. 一事一议 at the county coordination mechanism) as a child case of the same
+    /// applicant and region; this case waits in the step until the child ends, then takes its decision.</summary>
+    private void StartChild(StepDefinition step)
+    {
+        var procedure = _children[step.Procedure!];
+        var child = new CaseRecord
+        {
+            Id = Guid.NewGuid(),
+            Procedure = procedure.Definition.Key,
+            RegionCode = _case.RegionCode,
+            ProvinceCode = _case.ProvinceCode,
+            DefinitionVersionId = procedure.Version.Id,
+            Step = procedure.Definition.Start,
+            ApplicantName = _case.ApplicantName,
+            ApplicantIdNumber = _case.ApplicantIdNumber,
+            CreatedAt = Now,
+            UpdatedAt = Now,
+            CreatedBy = _actor.Username,
+            ParentCaseId = _case.Id,
+            DataJson = _root.ToJsonString(),
+        };
+        Db.Cases.Add(child);
+        Record(step.Id, "subprocedure-started", details: new JsonObject { ["procedure"] = child.Procedure, ["caseId"] = child.Id });
+        var run = new CaseRun(_engine, child, procedure, _actor, [], null) { _standard = _standard, _parent = this };
+        run.Record(child.Step, "started", details: new JsonObject { ["parentCaseId"] = _case.Id, ["version"] = procedure.Version.Version });
+        run.EnterStart();
+        run.Finish();
+    }
+
+    /// <summary>The child case ended: its decision goes to <c>data[output]</c> and this case moves on.</summary>
+    private void ResumeFromChild(CaseRecord child, JsonObject childData)
+    {
+        var step = CurrentStep;
+        if (step.Kind != StepKinds.SubProcedure) return; // the parent moved on meanwhile; nothing waits for this child
+        _root["data"]![step.Output!] = new JsonObject
+        {
+            ["caseId"] = child.Id,
+            ["approved"] = child.Approved == true,
+            ["amount"] = childData["amount"]?.DeepClone(),
+            ["reason"] = child.Reason,
+        };
+        _scope = null;
+        Record(step.Id, "subprocedure-ended", outcome: child.Status, details: new JsonObject { ["caseId"] = child.Id });
+        _childDone = true;
+        if (!_entering) AdvanceAutomatically();
+    }
+
     /// <summary>公示: the case is listed publicly (masked) until the end of the notice period, then moves on.</summary>
     private void PublishNotice(StepDefinition step)
     {
@@ -395,7 +469,8 @@ internal sealed class CaseRun : IStepEffects
     {
         _case.Status = step.Status!;
         _case.Approved = step.Status switch { CaseStatus.Approved => true, CaseStatus.Rejected => false, _ => _case.Approved };
-        if (step.Reason is not null) _case.Reason = Scope().Evaluate(step.Reason).ToString();
+        var stated = step.Reason is null ? null : Scope().Evaluate(step.Reason);
+        if (stated is not null && stated != Jint.Native.JsValue.Null && stated != Jint.Native.JsValue.Undefined) _case.Reason = stated.ToString();
         else if (step.Status == CaseStatus.Rejected) _case.Reason = _lastComment;
         CancelTimer(_case.WaitTimerId);
         _case.WaitTimerId = null;
@@ -417,6 +492,11 @@ internal sealed class CaseRun : IStepEffects
                 added.State = EntityState.Detached;
         }
         Record(step.Id, "ended", outcome: step.Status);
+        if (_parent is not null)
+        {
+            _parent.ResumeFromChild(_case, _root["data"]!.AsObject());
+            if (_finishParent) _parent.Finish();
+        }
     }
 
     private ExpressionScope Scope() => _scope ??= new ExpressionScope(new JsonObject

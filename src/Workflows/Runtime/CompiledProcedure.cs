@@ -4,7 +4,7 @@ using Workflows.Definitions;
 
 namespace Workflows.Runtime;
 
-public sealed record Reach(bool MayEnd, bool MayReleaseClaim, bool MayVerifyUnique);
+public sealed record Reach(bool MayEnd, bool MayReleaseClaim, bool MayVerifyUnique, IReadOnlyList<string> SubProcedures);
 
 /// <summary>The entry actions a step triggers; the engine implements them per command.</summary>
 public interface IStepEffects
@@ -67,7 +67,8 @@ public sealed class CompiledProcedure
         return new Reach(
             MayEnd: steps.Any(s => s.Kind == StepKinds.End),
             MayReleaseClaim: steps.Any(s => s.Kind == StepKinds.End && s.Status is not ("approved" or "closed")),
-            MayVerifyUnique: steps.Any(s => s.Kind == StepKinds.Action && s.Action == StepActionNames.VerifyUnique));
+            MayVerifyUnique: steps.Any(s => s.Kind == StepKinds.Action && s.Action == StepActionNames.VerifyUnique),
+            SubProcedures: steps.Where(s => s.Kind == StepKinds.SubProcedure).Select(s => s.Procedure!).Distinct().ToList());
     });
 
     public StepDefinition Step(string id) =>

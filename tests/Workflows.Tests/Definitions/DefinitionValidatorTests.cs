@@ -68,6 +68,8 @@ public class DefinitionValidatorTests
             "steps[unique].output", "names no data field" },
         { "assignment without a value", d => { Step(d, "unique")["action"] = "assign"; Step(d, "unique")["output"] = "x"; },
             "steps[unique].value", "needs a value expression" },
+        { "sub-procedure without a procedure", d => { Step(d, "unique")["kind"] = "subprocedure"; Step(d, "unique").Remove("action"); Step(d, "unique")["output"] = "x"; },
+            "steps[unique].procedure", "names no procedure" },
         { "duplicate check without oncePer", d => d.Remove("oncePer"), "steps[unique].action", "needs the definition's oncePer" },
         { "notice period of 31 days", d => { Step(d, "wait")["kind"] = "notice"; Step(d, "wait")["workingDays"] = 31; },
             "steps[wait].workingDays", "notice period must be between 1 and 30" },

@@ -115,6 +115,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("monthly_amount_fen");
 
+                    b.Property<Guid?>("ParentCaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("parent_case_id");
+
                     b.Property<int>("PaymentCount")
                         .HasColumnType("integer")
                         .HasColumnName("payment_count");

@@ -108,6 +108,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("monthly_amount_fen");
 
+                    b.Property<Guid?>("ParentCaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parent_case_id");
+
                     b.Property<int>("PaymentCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("payment_count");
