@@ -1,0 +1,110 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Access;
+using Workflows.Applicants;
+using Workflows.Calendar;
+using Workflows.Cases;
+using Workflows.Definitions;
+using Workflows.Payments;
+using Workflows.Notices;
+using Workflows.Persistence;
+using Workflows.Policies;
+using Workflows.Regions;
+using Workflows.Tasks;
+using Workflows.Timers;
+using TaskStatus = Workflows.Tasks.TaskStatus;
+
+namespace Workflows.Runtime;
+
+/// <summary>Automatic steps: named actions, policy rules and payments.</summary>
+internal sealed partial class CaseRun
+{
+    private void RunAction(StepDefinition step)
+    {
+        switch (step.Action)
+        {
+            case StepActionNames.VerifyUnique:
+                var oncePer = _procedure.Definition.OncePer!;
+                var held = _claim is not null || Db.ChangeTracker.Entries<OncePerClaimRecord>().Any(e => e.Entity.CaseId == _case.Id);
+                if (!held) throw new ConflictProblem(CaseEngine.OncePerMessage(oncePer));
+                Record(step.Id, "duplicate-check-passed", details: new JsonObject
+                {
+                    ["scope"] = oncePer.Scope, ["subject"] = IdNumber.Mask(_case.ApplicantIdNumber),
+                });
+                break;
+            case StepActionNames.ApplyRule:
+                ApplyRule(step);
+                break;
+            case StepActionNames.Assign:
+                var value = Scope().Json(step.Value!);
+                _root["data"]![step.Output!] = value;
+                _scope = null;
+                Record(step.Id, "assigned", details: new JsonObject { ["field"] = step.Output, ["value"] = value?.DeepClone() });
+                break;
+            case StepActionNames.ApproveCase:
+                _case.Status = CaseStatus.Approved;
+                _case.Approved = true;
+                Record(step.Id, "approved");
+                break;
+        }
+    }
+
+    private void ApplyRule(StepDefinition step)
+    {
+        var standard = _standard is null
+            ? throw new InvalidInput("regionCode", $"区划 {_case.RegionCode} 及其上级未设定低保标准，无法计算 (no MLG standard is set for this region)")
+            : new Standard(_standard["urbanMonthly"]!.GetValue<decimal>(), _standard["ruralMonthly"]!.GetValue<decimal>(),
+                _standard["effectiveFrom"]!.GetValue<string>(), _standard["regionCode"]!.GetValue<string>());
+        var data = _root["data"]!.AsObject();
+        var result = PolicyRules.Apply(step.Rule!, new PolicyInput(
+            Household.From(_root["household"] as JsonObject), standard, data, _procedure.Definition.Parameters));
+        var answer = result.ToJson();
+        answer["standardFrom"] = standard.EffectiveFrom;
+        data[step.Output!] = answer;
+        _scope = null;
+        Record(step.Id, "rule-applied", details: new JsonObject { ["rule"] = step.Rule, ["answer"] = answer.DeepClone() });
+    }
+
+    private void Pay(StepDefinition step)
+    {
+        var amount = Scope().Money(step.Amount!);
+        var basis = new JsonObject
+        {
+            ["expression"] = step.Amount,
+            ["params"] = _procedure.Definition.Parameters.DeepClone(),
+            ["data"] = _root["data"]!.DeepClone(),
+            ["standard"] = _standard?.DeepClone(),
+            ["amount"] = amount,
+        };
+        if (amount == 0)
+        {
+            Record(step.Id, "no-payment", details: basis);
+            return;
+        }
+        var instalment = ++_case.PaymentCount;
+        var period = step.Period == "monthly" ? Calendar.WorkingDayCalendar.ChinaDate(Now).ToString("yyyy-MM") : null;
+        var payment = new PaymentRecord
+        {
+            Id = Guid.NewGuid(),
+            CaseId = _case.Id,
+            RegionCode = _case.RegionCode,
+            Period = period,
+            Instalment = instalment,
+            PaymentKey = PaymentRecord.KeyFor(period, instalment),
+            AmountFen = Money.ToFen(amount),
+            Status = step.PaidAtOnce ? PaymentStatus.Paid : PaymentStatus.Pending,
+            CreatedAt = Now,
+            BasisJson = basis.ToJsonString(),
+        };
+        Db.Payments.Add(payment);
+        _case.AmountFen = (_case.AmountFen ?? 0) + payment.AmountFen;
+        _scope = null; // the payments seen by later expressions changed
+        Record(step.Id, step.PaidAtOnce ? "paid-at-once" : "payment-created", details: basis);
+        Db.Outbox.Add(new OutboxRecord
+        {
+            At = Now, Type = "paymentRequested", CaseId = _case.Id, RegionCode = _case.RegionCode,
+            PayloadJson = JsonSerializer.Serialize(new { payment.Id, payment.CaseId, amount, payment.PaymentKey }),
+        });
+    }
+}

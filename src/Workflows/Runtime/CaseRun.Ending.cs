@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Access;
+using Workflows.Applicants;
+using Workflows.Calendar;
+using Workflows.Cases;
+using Workflows.Definitions;
+using Workflows.Payments;
+using Workflows.Notices;
+using Workflows.Persistence;
+using Workflows.Policies;
+using Workflows.Regions;
+using Workflows.Tasks;
+using Workflows.Timers;
+using TaskStatus = Workflows.Tasks.TaskStatus;
+
+namespace Workflows.Runtime;
+
+/// <summary>The end of a case: its status, decision and what it no longer needs.</summary>
+internal sealed partial class CaseRun
+{
+    private void End(StepDefinition step)
+    {
+        _case.Status = step.Status!;
+        _case.Approved = step.Status switch { CaseStatus.Approved => true, CaseStatus.Rejected => false, _ => _case.Approved };
+        var stated = step.Reason is null ? null : Scope().Evaluate(step.Reason);
+        if (stated is not null && stated != Jint.Native.JsValue.Null && stated != Jint.Native.JsValue.Undefined) _case.Reason = stated.ToString();
+        else if (step.Status == CaseStatus.Rejected) _case.Reason = _lastComment;
+        CancelTimer(_case.WaitTimerId);
+        _case.WaitTimerId = null;
+        foreach (var task in _openTasks.ToList())
+        {
+            CancelTimer(task.DeadlineTimerId);
+            task.DeadlineTimerId = null;
+            task.Status = TaskStatus.Cancelled;
+            task.Version++;
+            Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskRemoved", task, Now));
+            _openTasks.Remove(task);
+        }
+        // A refused application does not use up the person's one chance.
+        if (step.Status != CaseStatus.Approved && step.Status != CaseStatus.Closed)
+        {
+            if (_claim is not null) Db.OncePerClaims.Remove(_claim);
+            foreach (var added in Db.ChangeTracker.Entries<OncePerClaimRecord>()
+                         .Where(e => e.Entity.CaseId == _case.Id && e.State == EntityState.Added).ToList())
+                added.State = EntityState.Detached;
+        }
+        Record(step.Id, "ended", outcome: step.Status);
+        if (_parent is not null)
+        {
+            _parent.ResumeFromChild(_case, _root["data"]!.AsObject());
+            if (_finishParent) _parent.Finish();
+        }
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Access;
+using Workflows.Applicants;
+using Workflows.Calendar;
+using Workflows.Cases;
+using Workflows.Definitions;
+using Workflows.Payments;
+using Workflows.Notices;
+using Workflows.Persistence;
+using Workflows.Policies;
+using Workflows.Regions;
+using Workflows.Tasks;
+using Workflows.Timers;
+using TaskStatus = Workflows.Tasks.TaskStatus;
+
+namespace Workflows.Runtime;
+
+/// <summary>Human tasks: completing them, their deadlines, creating the next.</summary>
+internal sealed partial class CaseRun
+{
+    public void CompleteTask(TaskRecord task, string? outcome, JsonObject? data, string? comment)
+    {
+        if (string.IsNullOrWhiteSpace(outcome) || !task.OutcomeList.Contains(outcome))
+            throw new InvalidInput("outcome", $"应为 {string.Join(" / ", task.OutcomeList)} 之一 (must be one of the task's outcomes)");
+        if (_case.Step != task.Step)
+            throw new ConflictProblem("案件已不在该环节 (the case has moved on from this step).");
+        var step = CurrentStep;
+        var definition = step.Outcomes.First(o => o.Name == outcome);
+        var errors = new FieldErrors();
+        if (definition.RequiresComment && string.IsNullOrWhiteSpace(comment))
+            errors.Add("comment", "须填写书面理由 (a written reason is required for this outcome)");
+        _input = data ?? new JsonObject();
+        _outcome = outcome;
+        _scope = null;
+        CollectRuleErrors(step.Form, errors, fieldPrefix: "data.");
+        errors.ThrowIfAny();
+
+        task.Status = TaskStatus.Completed;
+        task.Outcome = outcome;
+        task.CompletedBy = _actor.Username;
+        task.CompletedAt = Now;
+        task.Version++;
+        _openTasks.Remove(task);
+        CancelTimer(task.DeadlineTimerId);
+        task.DeadlineTimerId = null;
+        var caseData = _root["data"]!.AsObject();
+        foreach (var (field, value) in _input) caseData[field] = value?.DeepClone();
+        _scope = null;
+        _lastComment = comment;
+        Record(step.Id, "completed", outcome, comment, _input.Count > 0 ? _input.DeepClone() : null);
+        Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskRemoved", task, Now));
+        Fire(outcome);
+    }
+
+    public void DeadlinePassed(TaskRecord task)
+    {
+        var step = _procedure.Step(task.Step);
+        var deadline = step.Deadline!;
+        task.DeadlineTimerId = null; // this timer has fired; nothing is left to cancel
+        switch (deadline.OnTimeout)
+        {
+            case "remind":
+                task.Reminded = true;
+                task.Version++;
+                Record(step.Id, "reminded", details: new JsonObject { ["dueAt"] = task.DueAt });
+                Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskOverdue", task, Now));
+                break;
+            case "escalate":
+                Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskRemoved", task, Now));
+                var above = LevelAbove(Enum.Parse<RegionLevel>(step.Level!, ignoreCase: true));
+                task.RegionCode = RegionCode.AtLevel(_case.RegionCode, above);
+                task.Level = RegionCode.NameOf(above);
+                task.Role = deadline.EscalateTo!;
+                task.Escalated = true;
+                task.ClaimedBy = null;
+                task.ClaimedAt = null;
+                task.Version++;
+                Record(step.Id, "escalated", details: new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode });
+                Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskAssigned", task, Now));
+                Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskOverdue", task, Now));
+                break;
+            case "auto":
+                CompleteTask(task, deadline.Outcome, null, "逾期自动处理 (automatic outcome at the deadline)");
+                break;
+        }
+    }
+
+    private void CreateTask(StepDefinition step)
+    {
+        var level = Enum.Parse<RegionLevel>(step.Level!, ignoreCase: true);
+        var task = new TaskRecord
+        {
+            Id = Guid.NewGuid(),
+            CaseId = _case.Id,
+            Procedure = _case.Procedure,
+            Step = step.Id,
+            Name = step.Name,
+            Role = step.Role!,
+            Level = RegionCode.NameOf(level),
+            RegionCode = RegionCode.AtLevel(_case.RegionCode, level),
+            Outcomes = string.Join(',', step.Outcomes.Select(o => o.Name)),
+            CreatedAt = Now,
+            DueAt = step.Deadline is { } d ? _engine.Calendar.DueAt(Now, d.WorkingDays) : null,
+        };
+        Db.Tasks.Add(task);
+        _openTasks.Add(task);
+        if (task.DueAt is { } due) task.DeadlineTimerId = AddTimer(step, TimerKind.Deadline, due, task.Id);
+        Record(step.Id, "task-created", details: new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode, ["dueAt"] = task.DueAt });
+        Db.Outbox.Add(Notifications.For(_engine.Calendar, "taskAssigned", task, Now));
+    }
+
+    private static RegionLevel LevelAbove(RegionLevel level) => level switch
+    {
+        RegionLevel.Village => RegionLevel.Township,
+        RegionLevel.Township => RegionLevel.County,
+        RegionLevel.County => RegionLevel.City,
+        _ => RegionLevel.Province,
+    };
+}

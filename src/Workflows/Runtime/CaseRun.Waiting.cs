@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Access;
+using Workflows.Applicants;
+using Workflows.Calendar;
+using Workflows.Cases;
+using Workflows.Definitions;
+using Workflows.Payments;
+using Workflows.Notices;
+using Workflows.Persistence;
+using Workflows.Policies;
+using Workflows.Regions;
+using Workflows.Tasks;
+using Workflows.Timers;
+using TaskStatus = Workflows.Tasks.TaskStatus;
+
+namespace Workflows.Runtime;
+
+/// <summary>Timers and public notices: steps that wait on the working-day calendar.</summary>
+internal sealed partial class CaseRun
+{
+    private void Wait(StepDefinition step)
+    {
+        var today = Calendar.WorkingDayCalendar.ChinaDate(Now);
+        var due = step.Period == "monthly"
+            ? Calendar.WorkingDayCalendar.EndOfDayUtc(new DateOnly(today.Year, today.Month, 1).AddMonths(1).AddDays(-1))
+            : Calendar.WorkingDayCalendar.EndOfDayUtc(_engine.Calendar.AddWorkingDays(today, step.WorkingDays!.Value));
+        _case.WaitTimerId = AddTimer(step, TimerKind.StepWait, due, taskId: null);
+        Record(step.Id, "waiting", details: new JsonObject { ["until"] = due });
+    }
+
+    /// <summary>公示: the case is listed publicly (masked) until the end of the notice period, then moves on.</summary>
+    private void PublishNotice(StepDefinition step)
+    {
+        var until = Calendar.WorkingDayCalendar.EndOfDayUtc(
+            _engine.Calendar.AddWorkingDays(Calendar.WorkingDayCalendar.ChinaDate(Now), step.WorkingDays!.Value));
+        var amount = step.Amount is null ? (decimal?)null : Scope().Money(step.Amount);
+        Db.Notices.Add(new NoticeRecord
+        {
+            Id = Guid.NewGuid(), CaseId = _case.Id, RegionCode = _case.RegionCode, Procedure = _case.Procedure, Step = step.Id,
+            MaskedName = NoticeRecord.MaskName(_case.ApplicantName), MaskedIdNumber = NoticeRecord.MaskIdNumber(_case.ApplicantIdNumber),
+            AmountFen = amount is { } a ? Money.ToFen(a) : null, From = Now, Until = until,
+        });
+        _case.WaitTimerId = AddTimer(step, TimerKind.StepWait, until, taskId: null);
+        Record(step.Id, "notice-published", details: new JsonObject { ["until"] = until, ["amount"] = amount });
+    }
+
+    private Guid AddTimer(StepDefinition step, string kind, DateTime due, Guid? taskId)
+    {
+        var timer = new TimerRecord { Id = Guid.NewGuid(), CaseId = _case.Id, TaskId = taskId, Step = step.Id, Kind = kind, DueAt = due };
+        Db.Timers.Add(timer);
+        return timer.Id;
+    }
+
+    /// <summary>Cancels a pending timer by id, without loading it: one UPDATE in the command's batch.</summary>
+    private void CancelTimer(Guid? id)
+    {
+        if (id is not { } timerId) return;
+        var timer = Db.Timers.Local.FirstOrDefault(t => t.Id == timerId);
+        if (timer is null)
+        {
+            timer = new TimerRecord { Id = timerId };
+            Db.Timers.Attach(timer);
+        }
+        timer.Status = TimerStatus.Cancelled;
+    }
+}
