@@ -73,11 +73,12 @@ internal sealed partial class CaseRun : IStepEffects
             ? await db.OncePerClaims.FirstOrDefaultAsync(c => c.CaseId == record.Id, ct)
             : null;
         var run = new CaseRun(engine, record, procedure, actor, openTasks, claim);
-        if (procedure.UsesStandard || reach.SubProcedures.Count > 0)
-            run._standard = await Standards.AtAsync(db, record.RegionCode, Calendar.WorkingDayCalendar.ChinaDate(engine.Now), ct);
         foreach (var key in reach.SubProcedures)
             run._children[key] = await engine.Catalog.ResolveAsync(db, key, record.RegionCode, ct)
                 ?? throw new InvalidInput("procedure", $"区划 {record.RegionCode} 没有已发布的子流程 '{key}' (no such sub-procedure published)");
+        // A child case started in this command shares the parent's standard (same region, same date).
+        if (procedure.UsesStandard || run._children.Values.Any(c => c.UsesStandard))
+            run._standard = await Standards.AtAsync(db, record.RegionCode, Calendar.WorkingDayCalendar.ChinaDate(engine.Now), ct);
         if (existing && record.ParentCaseId is { } parentId && reach.MayEnd)
         {
             // This command may end a child case: its parent resumes in the same transaction.

@@ -34,15 +34,16 @@ public sealed class CompiledProcedure
         Steps = definition.Steps.ToDictionary(s => s.Id);
         // Parse every expression now, so the first case does not pay for it and a bad one fails at load.
         foreach (var expression in AllExpressions(definition)) Expressions.Prepare(expression);
+        UsesStandard = AllExpressions(definition).Any(e => e.Contains("standard"))
+            || definition.Steps.Any(s => s.Action == StepActionNames.ApplyRule);
     }
 
     public DefinitionVersionRecord Version { get; }
     public ProcedureDefinition Definition { get; }
     public IReadOnlyDictionary<string, StepDefinition> Steps { get; }
-    public bool HasPayments => Definition.Steps.Any(s => s.Kind == StepKinds.Payment);
-    /// <summary>Whether any expression reads the region's MLG standard, so it is looked up only when needed.</summary>
-    public bool UsesStandard => AllExpressions(Definition).Any(e => e.Contains("standard"))
-        || Definition.Steps.Any(s => s.Action == StepActionNames.ApplyRule);
+    /// <summary>Whether any expression or policy rule reads the region's MLG standard, so a command looks it up
+    /// only when needed. Worked out once per version, not per command.</summary>
+    public bool UsesStandard { get; }
 
     private readonly ConcurrentDictionary<(string, string?), Reach> _reach = new();
 
