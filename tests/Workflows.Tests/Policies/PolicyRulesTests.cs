@@ -86,6 +86,7 @@ public class PolicyRulesTests
     [InlineData(3, "intellectual", false, false)]  // … and not where it does not (NX without the local extension)
     [InlineData(3, "physical", true, false)]       // grade 3 physical: no
     [InlineData(null, null, false, false)]
+    // 单人户: 000 §一(一) (CQ), 003 §一(一) (NX, grade 3 "where conditions allow"), 004 §二(一) (JL).
     public void The_single_person_rule_takes_the_disability_grades_each_province_accepts(int? grade, string? kind, bool grade3, bool expected)
     {
         var household = $$"""

@@ -50,6 +50,7 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     monthly_amount_fen = table.Column<long>(type: "INTEGER", nullable: true),
                     reason = table.Column<string>(type: "TEXT", nullable: true),
                     payment_count = table.Column<int>(type: "INTEGER", nullable: false),
+                    parent_case_id = table.Column<Guid>(type: "TEXT", nullable: true),
                     wait_timer_id = table.Column<Guid>(type: "TEXT", nullable: true),
                     created_at = table.Column<DateTime>(type: "TEXT", nullable: false),
                     updated_at = table.Column<DateTime>(type: "TEXT", nullable: false),
@@ -116,6 +117,26 @@ namespace Workflows.Persistence.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_idempotency_keys", x => new { x.key, x.username });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "notices",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    case_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    region_code = table.Column<string>(type: "TEXT", nullable: false),
+                    procedure = table.Column<string>(type: "TEXT", nullable: false),
+                    step = table.Column<string>(type: "TEXT", nullable: false),
+                    masked_name = table.Column<string>(type: "TEXT", nullable: false),
+                    masked_id_number = table.Column<string>(type: "TEXT", nullable: false),
+                    amount_fen = table.Column<long>(type: "INTEGER", nullable: true),
+                    from = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    until = table.Column<DateTime>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_notices", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -307,6 +328,16 @@ namespace Workflows.Persistence.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_notices_case_id",
+                table: "notices",
+                column: "case_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_notices_region_code_until",
+                table: "notices",
+                columns: new[] { "region_code", "until" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_once_per_claims_case_id",
                 table: "once_per_claims",
                 column: "case_id");
@@ -383,6 +414,9 @@ namespace Workflows.Persistence.Migrations.Sqlite
 
             migrationBuilder.DropTable(
                 name: "idempotency_keys");
+
+            migrationBuilder.DropTable(
+                name: "notices");
 
             migrationBuilder.DropTable(
                 name: "once_per_claims");

@@ -11,8 +11,8 @@ using Workflows.Persistence;
 namespace Workflows.Persistence.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteWorkflowDb))]
-    [Migration("20261122235444_Notices")]
-    partial class Notices
+    [Migration("20261123004032_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -110,6 +110,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.Property<long?>("MonthlyAmountFen")
                         .HasColumnType("INTEGER")
                         .HasColumnName("monthly_amount_fen");
+
+                    b.Property<Guid?>("ParentCaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parent_case_id");
 
                     b.Property<int>("PaymentCount")
                         .HasColumnType("INTEGER")

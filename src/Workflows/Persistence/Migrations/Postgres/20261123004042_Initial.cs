@@ -51,6 +51,7 @@ namespace Workflows.Persistence.Migrations.Postgres
                     monthly_amount_fen = table.Column<long>(type: "bigint", nullable: true),
                     reason = table.Column<string>(type: "text", nullable: true),
                     payment_count = table.Column<int>(type: "integer", nullable: false),
+                    parent_case_id = table.Column<Guid>(type: "uuid", nullable: true),
                     wait_timer_id = table.Column<Guid>(type: "uuid", nullable: true),
                     created_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
                     updated_at = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
@@ -117,6 +118,26 @@ namespace Workflows.Persistence.Migrations.Postgres
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_idempotency_keys", x => new { x.key, x.username });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "notices",
+                columns: table => new
+                {
+                    id = table.Column<Guid>(type: "uuid", nullable: false),
+                    case_id = table.Column<Guid>(type: "uuid", nullable: false),
+                    region_code = table.Column<string>(type: "text", nullable: false),
+                    procedure = table.Column<string>(type: "text", nullable: false),
+                    step = table.Column<string>(type: "text", nullable: false),
+                    masked_name = table.Column<string>(type: "text", nullable: false),
+                    masked_id_number = table.Column<string>(type: "text", nullable: false),
+                    amount_fen = table.Column<long>(type: "bigint", nullable: true),
+                    from = table.Column<DateTime>(type: "timestamp with time zone", nullable: false),
+                    until = table.Column<DateTime>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_notices", x => x.id);
                 });
 
             migrationBuilder.CreateTable(
@@ -308,6 +329,16 @@ namespace Workflows.Persistence.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_notices_case_id",
+                table: "notices",
+                column: "case_id");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_notices_region_code_until",
+                table: "notices",
+                columns: new[] { "region_code", "until" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_once_per_claims_case_id",
                 table: "once_per_claims",
                 column: "case_id");
@@ -384,6 +415,9 @@ namespace Workflows.Persistence.Migrations.Postgres
 
             migrationBuilder.DropTable(
                 name: "idempotency_keys");
+
+            migrationBuilder.DropTable(
+                name: "notices");
 
             migrationBuilder.DropTable(
                 name: "once_per_claims");
