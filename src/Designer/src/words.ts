@@ -48,3 +48,52 @@ export function basisText(basis: PaymentBasis | undefined): string {
   const inputs = [...read("data", basis.data), ...read("params", basis.params), ...read("standard", basis.standard ?? undefined)];
   return `${basis.expression}${inputs.length ? `（${inputs.join("，")}）` : ""} = ${basis.amount} 元`;
 }
+
+// The designer's words: step kinds, roles, levels and the fields of a definition.
+
+const kindLabels: Record<string, string> = {
+  task: "人工办理", decision: "自动判断", action: "自动操作", payment: "资金发放", timer: "等待",
+  notice: "张榜公示", subprocedure: "子流程", end: "结束",
+};
+export const kindLabel = (kind: string) => kindLabels[kind] ?? kind;
+
+const roleLabels: Record<string, string> = {
+  "village-caseworker": "村（居）协理员", "township-officer": "乡镇（街道）经办人", "township-approver": "乡镇（街道）审批人",
+  "county-officer": "县级民政经办人", "county-approver": "县级民政审批人", "committee-member": "协调机制成员",
+  "finance-officer": "财务人员", "emergency-responder": "先行救助人员", "province-admin": "省级管理员", "system-admin": "系统管理员",
+};
+export const roleLabel = (role: string) => roleLabels[role] ?? role;
+
+const levelLabels: Record<string, string> = {
+  province: "省级", city: "市级", county: "县级", township: "乡镇（街道）", village: "村（社区）",
+};
+export const levelLabel = (level: string) => levelLabels[level] ?? level;
+
+const timeoutLabels: Record<string, string> = { remind: "催办", escalate: "上报上级", auto: "自动办理" };
+export const timeoutLabel = (action: string) => timeoutLabels[action] ?? action;
+
+const endStatusLabels: Record<string, string> = { approved: "批准", rejected: "不予救助", withdrawn: "撤回", closed: "办结" };
+export const endStatusLabel = (status: string) => endStatusLabels[status] ?? status;
+
+const fieldLabels: Record<string, string> = {
+  name: "名称", kind: "类型", role: "办理角色", level: "办理层级", "deadline.workingDays": "办理时限（工作日）",
+  "deadline.onTimeout": "逾期处理", "deadline.escalateTo": "上报给", "deadline.outcome": "逾期自动结果",
+  workingDays: "期限（工作日）", next: "下一步", amount: "金额（表达式）", action: "操作", rule: "政策规则",
+  output: "结果写入", value: "值（表达式）", period: "周期", paidAtOnce: "当场发放", procedure: "子流程",
+  status: "结束状态", reason: "理由（表达式）", start: "起始步骤", description: "说明", oncePer: "唯一性",
+  to: "去向", when: "条件", label: "按钮文字", requiresComment: "须填写理由", check: "校验", message: "提示",
+};
+
+/** A definition path in words: `outcomes[approve].to` → "结果 approve 去向"; `parameters.x` → "参数 x". */
+export function fieldLabel(path: string): string {
+  if (fieldLabels[path]) return fieldLabels[path];
+  const parameter = /^parameters\.(.+)$/.exec(path);
+  if (parameter) return `参数 ${parameter[1]}`;
+  const item = /^(outcomes|branches|form|rules)\[([^\]]+)\]\.?(.*)$/.exec(path);
+  if (item) {
+    const [, list, key, rest] = item;
+    const what = list === "outcomes" ? `结果 ${key}` : list === "branches" ? `分支 ${Number(key) + 1}` : list === "form" ? `表单校验 ${key}` : `申请校验 ${key}`;
+    return rest ? `${what} ${fieldLabels[rest] ?? rest}` : what;
+  }
+  return path;
+}

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Workflows.Access;
 using Workflows.Definitions;
 using Workflows.Host.Auth;
 using Workflows.Persistence;
@@ -9,13 +10,18 @@ using Workflows.Runtime;
 namespace Workflows.Host.Definitions;
 
 /// <summary>The designer's API (API.md, Definitions): read by every official, written by admins of the region.</summary>
-public static class DefinitionEndpoints
+public static partial class DefinitionEndpoints
 {
     public sealed record DefinitionSummary(string Key, string RegionCode, string Name, int? PublishedVersion, DraftInfo? Draft);
     public sealed record DraftInfo(bool Valid, DateTime UpdatedAt, string UpdatedBy, int Revision);
     public sealed record VersionInfo(string Key, string RegionCode, int Version, string Name, DateTime PublishedAt, string PublishedBy);
     public sealed record DraftSaved(bool Valid, IReadOnlyList<DefinitionError> Errors, int Revision);
     public sealed record Published(int Version);
+    public sealed record Imported(string Key, bool Valid, IReadOnlyList<DefinitionError> Errors, int Revision);
+    /// <summary>The words a definition may use, so the designer offers exactly what the validator accepts.</summary>
+    public sealed record Vocabulary(IReadOnlyList<string> Kinds, IReadOnlyList<string> Roles, IReadOnlyList<string> Levels,
+        IReadOnlyList<string> TimeoutActions, IReadOnlyList<string> Actions, IReadOnlyList<string> Rules,
+        IReadOnlyList<string> EndStatuses, int MaxDeadlineWorkingDays, int MaxNoticeWorkingDays, int MaxTimerWorkingDays);
 
     public static void MapDefinitions(this IEndpointRouteBuilder app)
     {
@@ -78,30 +84,51 @@ public static class DefinitionEndpoints
             var actor = http.User.Actor();
             Authorise.Administers(actor, code, "region");
             var json = await new StreamReader(request.Body).ReadToEndAsync(ct);
-            var report = DefinitionValidator.Validate(json);
             CheckIdentity(json, key, code);
-            var draft = await db.DefinitionDrafts.FirstOrDefaultAsync(d => d.Key == key && d.RegionCode == code, ct);
-            if (draft is null) db.DefinitionDrafts.Add(draft = new DefinitionDraftRecord { Key = key, RegionCode = code });
-            else if (request.Headers.IfMatch.FirstOrDefault()?.Trim('"') is { } expected && expected != draft.Revision.ToString())
-                throw new ConflictProblem($"草稿已被 {draft.UpdatedBy} 修改（修订 {draft.Revision}），请重新加载 (the draft changed; reload).");
-            draft.Json = json;
-            draft.Valid = report.Valid;
-            draft.UpdatedAt = clock.GetUtcNow().UtcDateTime;
-            draft.UpdatedBy = actor.Username;
-            draft.Revision++;
-            try { await db.SaveChangesAsync(ct); }
-            catch (DbUpdateException) { throw new ConflictProblem("草稿被同时修改，请重新加载 (the draft changed concurrently; reload)."); }
-            http.Response.Headers.ETag = $"\"{draft.Revision}\"";
-            return TypedResults.Ok(new DraftSaved(report.Valid, report.Errors, draft.Revision));
+            return TypedResults.Ok(await SaveDraftAsync(db, key, code, json, request.Headers.IfMatch.FirstOrDefault(), actor, clock, http, ct));
         });
 
-        group.MapGet("/{key}/draft", async (string key, string? region, WorkflowDb db, CancellationToken ct) =>
+        group.MapGet("/{key}/draft", async (string key, string? region, HttpContext http, WorkflowDb db, CancellationToken ct) =>
         {
             var code = region ?? "";
             var draft = await db.DefinitionDrafts.AsNoTracking().FirstOrDefaultAsync(d => d.Key == key && d.RegionCode == code, ct)
                 ?? throw new NotFoundProblem($"No draft of '{key}' for region '{code}'.");
+            http.Response.Headers.ETag = $"\"{draft.Revision}\"";
             return TypedResults.Text(draft.Json, "application/json");
         });
+
+        // Import: a file exported here or by another province becomes this region's draft. Unlike a draft being
+        // edited, a file that is not a definition at all is refused, with the reason.
+        group.MapPost("/import", async (string? region, HttpRequest request, HttpContext http, WorkflowDb db,
+            TimeProvider clock, CancellationToken ct) =>
+        {
+            var code = region ?? "";
+            var actor = http.User.Actor();
+            Authorise.Administers(actor, code, "region");
+            var definition = ParseImport(await new StreamReader(request.Body).ReadToEndAsync(ct));
+            var key = definition["key"]!.GetValue<string>();
+            definition["regionCode"] = code;
+            definition.Remove("version");
+            definition.Remove("publishedAt");
+            definition.Remove("revision");
+            var saved = await SaveDraftAsync(db, key, code, definition.ToJsonString(), request.Headers.IfMatch.FirstOrDefault(), actor, clock, http, ct);
+            return TypedResults.Ok(new Imported(key, saved.Valid, saved.Errors, saved.Revision));
+        });
+
+        group.MapGet("/{key}/export", async (string key, string? region, int? version, WorkflowDb db, CancellationToken ct) =>
+        {
+            var code = region ?? "";
+            var versions = db.DefinitionVersions.AsNoTracking().Where(v => v.Key == key && v.RegionCode == code);
+            var record = await (version is { } n ? versions.Where(v => v.Version == n) : versions.OrderByDescending(v => v.Version))
+                .FirstOrDefaultAsync(ct) ?? throw new NotFoundProblem($"No published version of '{key}' for region '{code}'.");
+            var file = $"{key}{(code == "" ? "" : "-" + code)}-v{record.Version}.json";
+            return TypedResults.File(System.Text.Encoding.UTF8.GetBytes(record.Json), "application/json", file);
+        });
+
+        group.MapGet("/vocabulary", () => TypedResults.Ok(new Vocabulary(
+            StepKinds.All, Roles.All, [.. Enum.GetValues<RegionLevel>().Where(l => l != RegionLevel.Country).Select(RegionCode.NameOf)], DefinitionValidator.TimeoutActions,
+            StepActionNames.All, [.. Policies.PolicyRules.Names], DefinitionValidator.EndStatuses,
+            DefinitionValidator.MaxDeadlineWorkingDays, DefinitionValidator.MaxNoticeWorkingDays, DefinitionValidator.MaxTimerWorkingDays)));
 
         group.MapPost("/{key}/publish", async (string key, string? region, HttpContext http, WorkflowDb db,
             DefinitionCatalog catalog, TimeProvider clock, CancellationToken ct) =>
@@ -116,6 +143,49 @@ public static class DefinitionEndpoints
             return TypedResults.Ok(new Published(version.Version));
         });
     }
+
+    /// <summary>
+    /// Saves the draft, saved even when invalid. <c>If-Match</c> carries the revision the editor started from
+    /// ("0": there was no draft), so two admins never silently overwrite each other.
+    /// </summary>
+    private static async Task<DraftSaved> SaveDraftAsync(WorkflowDb db, string key, string code, string json, string? ifMatch,
+        Actor actor, TimeProvider clock, HttpContext http, CancellationToken ct)
+    {
+        var report = DefinitionValidator.Validate(json);
+        var draft = await db.DefinitionDrafts.FirstOrDefaultAsync(d => d.Key == key && d.RegionCode == code, ct);
+        if (ifMatch?.Trim('"') is { } expected && expected != (draft?.Revision ?? 0).ToString())
+            throw new ConflictProblem(draft is null
+                ? "草稿已被发布或删除，请重新加载 (the draft was published meanwhile; reload)."
+                : $"草稿已被 {draft.UpdatedBy} 修改（修订 {draft.Revision}），请重新加载 (the draft changed; reload).");
+        if (draft is null) db.DefinitionDrafts.Add(draft = new DefinitionDraftRecord { Key = key, RegionCode = code });
+        draft.Json = json;
+        draft.Valid = report.Valid;
+        draft.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+        draft.UpdatedBy = actor.Username;
+        draft.Revision++;
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException) { throw new ConflictProblem("草稿被同时修改，请重新加载 (the draft changed concurrently; reload)."); }
+        http.Response.Headers.ETag = $"\"{draft.Revision}\"";
+        return new DraftSaved(report.Valid, report.Errors, draft.Revision);
+    }
+
+    private static JsonObject ParseImport(string text)
+    {
+        JsonNode? node;
+        try { node = JsonNode.Parse(text); }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new InvalidInput("file", $"不是有效的 JSON：第 {e.LineNumber + 1} 行附近 (not valid JSON: {e.Message})");
+        }
+        if (node is not JsonObject definition) throw new InvalidInput("file", "应为一个流程定义对象 (must be a definition object)");
+        if (definition["key"] is not JsonValue k || !k.TryGetValue<string>(out var key) || !ProcedureKey().IsMatch(key))
+            throw new InvalidInput("key", "缺少流程标识或格式不符（小写字母、数字、连字符） (missing or malformed procedure key)");
+        if (definition["steps"] is not JsonArray) throw new InvalidInput("steps", "缺少步骤列表 (the definition has no steps)");
+        return definition;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9-]*$")]
+    private static partial System.Text.RegularExpressions.Regex ProcedureKey();
 
     private static void CheckIdentity(string json, string key, string region)
     {

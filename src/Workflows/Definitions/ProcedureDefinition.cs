@@ -21,6 +21,8 @@ public sealed class ProcedureDefinition
     public OncePer? OncePer { get; set; }
     public string Start { get; set; } = "";
     public List<StepDefinition> Steps { get; set; } = new();
+    /// <summary>Where the designer draws each step, kept with the version so a province's drawing survives publishing; the engine ignores it.</summary>
+    public JsonObject? Layout { get; set; }
 
     public StepDefinition? Step(string id) => Steps.FirstOrDefault(s => s.Id == id);
 }
