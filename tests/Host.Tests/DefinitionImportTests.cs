@@ -44,7 +44,7 @@ public sealed class DefinitionImportTests(PostgresFixture postgres) : PostgresTe
 
         Ship(d => { d["revision"] = 3; d["start"] = "nowhere"; });
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => VersionsAfterStartAsync(database));
-        Assert.Contains("start: unknown step 'nowhere'", refused.ToString());
+        Assert.Contains("start: 没有步骤 'nowhere'", refused.ToString());
         Assert.Equal(2, (await VersionsAfterStartAsync(database, new() { ["Definitions:FailOnInvalid"] = "false" })).Count);
     }
 

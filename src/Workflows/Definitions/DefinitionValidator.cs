@@ -40,7 +40,7 @@ public static partial class DefinitionValidator
         try { schemaErrors = Schema.Value.Validate(json); }
         catch (Exception e) when (e is JsonException or Newtonsoft.Json.JsonException)
         {
-            return ValidationReport.Of([new("", $"not valid JSON: {e.Message}")]);
+            return ValidationReport.Of([new("", $"不是有效的 JSON (not valid JSON)：{e.Message}")]);
         }
         if (schemaErrors.Count > 0)
         {
@@ -58,17 +58,17 @@ public static partial class DefinitionValidator
         if (error is NJsonSchema.Validation.ChildSchemaValidationError child)
             foreach (var inner in child.Errors.SelectMany(e => e.Value).SelectMany(Flatten)) yield return inner;
         else
-            yield return new(error.Path?.TrimStart('#', '/').Replace('/', '.') ?? "", $"{Describe(error.Kind)} ({error.Kind})");
+            yield return new(error.Path?.TrimStart('#', '/').Replace('/', '.') ?? "", Describe(error.Kind));
     }
 
     private static string Describe(NJsonSchema.Validation.ValidationErrorKind kind) => kind switch
     {
-        NJsonSchema.Validation.ValidationErrorKind.PropertyRequired => "is required",
-        NJsonSchema.Validation.ValidationErrorKind.NoAdditionalPropertiesAllowed => "is not a known property",
-        NJsonSchema.Validation.ValidationErrorKind.NotInEnumeration => "is not one of the allowed values",
-        NJsonSchema.Validation.ValidationErrorKind.PatternMismatch => "does not have the required format",
-        NJsonSchema.Validation.ValidationErrorKind.TooFewItems => "needs more items",
-        _ => "does not fit the schema",
+        NJsonSchema.Validation.ValidationErrorKind.PropertyRequired => "必填 (is required)",
+        NJsonSchema.Validation.ValidationErrorKind.NoAdditionalPropertiesAllowed => "不是可识别的字段 (is not a known property)",
+        NJsonSchema.Validation.ValidationErrorKind.NotInEnumeration => "不是允许的取值 (is not one of the allowed values)",
+        NJsonSchema.Validation.ValidationErrorKind.PatternMismatch => "格式不符 (does not have the required format)",
+        NJsonSchema.Validation.ValidationErrorKind.TooFewItems => "项目太少 (needs more items)",
+        _ => "不符合定义格式 (does not fit the schema)",
     };
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^steps\[(\d+)\]")]
@@ -91,29 +91,29 @@ public static partial class DefinitionValidator
         void Error(string path, string message) => errors.Add(new(path, message));
 
         if (!RegionCode.IsWellFormed(d.RegionCode))
-            Error("regionCode", "must be \"\" (country) or a 2, 4, 6, 9 or 12 digit region code");
+            Error("regionCode", "应为 \"\"（全国）或 2、4、6、9、12 位区划代码 (must be \"\" (country) or a 2, 4, 6, 9 or 12 digit region code)");
         foreach (var (rule, i) in d.Rules.Select((r, i) => (r, i)))
             CheckRule(rule, $"rules[{i}]", Error);
         if (d.OncePer is { } once && (!RegionCode.TryParseLevel(once.Scope, out _) && once.Scope != "country"))
-            Error("oncePer.scope", $"unknown region level '{once.Scope}'");
+            Error("oncePer.scope", $"未知的区划层级 '{once.Scope}' (unknown region level '{once.Scope}')");
 
         var ids = new HashSet<string>();
         foreach (var step in d.Steps)
-            if (!ids.Add(step.Id)) Error($"steps[{step.Id}].id", "step id is used twice");
-        if (d.Step(d.Start) is null) Error("start", $"unknown step '{d.Start}'");
+            if (!ids.Add(step.Id)) Error($"steps[{step.Id}].id", "步骤标识重复 (step id is used twice)");
+        if (d.Step(d.Start) is null) Error("start", $"没有步骤 '{d.Start}' (unknown step '{d.Start}')");
 
         foreach (var step in d.Steps) CheckStep(step, ids, Error);
         foreach (var step in d.Steps.Where(s => s.Kind == StepKinds.Action && s.Action == StepActionNames.VerifyUnique && d.OncePer is null))
-            Error($"steps[{step.Id}].action", "the duplicate check needs the definition's oncePer (what must be unique, and where)");
+            Error($"steps[{step.Id}].action", "查重须在流程中设定唯一性 oncePer (the duplicate check needs the definition's oncePer: what must be unique, and where)");
 
         if (d.Step(d.Start) is not null)
         {
             var reachable = Reachable(d, d.Start);
             foreach (var step in d.Steps.Where(s => !reachable.Contains(s.Id)))
-                Error($"steps[{step.Id}]", "unreachable: no path from the start step leads here");
+                Error($"steps[{step.Id}]", "无法到达：从起始步骤没有路径通向这里 (unreachable: no path from the start step leads here)");
             var canEnd = CanReachEnd(d);
             foreach (var step in d.Steps.Where(s => reachable.Contains(s.Id) && !canEnd.Contains(s.Id)))
-                Error($"steps[{step.Id}]", "dead end: no path from this step reaches an end step");
+                Error($"steps[{step.Id}]", "无法结束：从这里没有路径通向结束步骤 (dead end: no path from this step reaches an end step)");
         }
         return ValidationReport.Of(errors);
     }
@@ -123,78 +123,78 @@ public static partial class DefinitionValidator
         var at = $"steps[{step.Id}]";
         void Target(string? to, string path)
         {
-            if (string.IsNullOrEmpty(to)) error($"{at}.{path}", "has no target step");
-            else if (!ids.Contains(to)) error($"{at}.{path}", $"unknown step '{to}'");
+            if (string.IsNullOrEmpty(to)) error($"{at}.{path}", "没有连接去向 (has no target step)");
+            else if (!ids.Contains(to)) error($"{at}.{path}", $"没有步骤 '{to}' (unknown step '{to}')");
         }
 
         switch (step.Kind)
         {
             case StepKinds.Task:
-                if (!Roles.IsKnown(step.Role)) error($"{at}.role", $"unknown role '{step.Role}'");
+                if (!Roles.IsKnown(step.Role)) error($"{at}.role", $"未知的角色 '{step.Role}' (unknown role '{step.Role}')");
                 if (!RegionCode.TryParseLevel(step.Level, out var level) || level == RegionLevel.Country)
-                    error($"{at}.level", $"unknown region level '{step.Level}'");
-                if (step.Outcomes.Count == 0) error($"{at}.outcomes", "a task needs at least one outcome");
+                    error($"{at}.level", $"未知的办理层级 '{step.Level}' (unknown region level '{step.Level}')");
+                if (step.Outcomes.Count == 0) error($"{at}.outcomes", "人工办理步骤至少需要一个办理结果 (a task needs at least one outcome)");
                 foreach (var group in step.Outcomes.GroupBy(o => o.Name).Where(g => g.Count() > 1))
-                    error($"{at}.outcomes[{group.Key}]", "outcome name is used twice");
+                    error($"{at}.outcomes[{group.Key}]", "办理结果名称重复 (outcome name is used twice)");
                 foreach (var outcome in step.Outcomes) Target(outcome.To, $"outcomes[{outcome.Name}].to");
                 if (step.Deadline is { } deadline) CheckDeadline(step, deadline, at, level, error);
                 foreach (var (rule, i) in step.Form.Select((r, i) => (r, i))) CheckRule(rule, $"{at}.form[{i}]", error);
                 break;
             case StepKinds.Decision:
-                if (step.Branches.Count == 0) error($"{at}.branches", "a decision needs at least one branch");
+                if (step.Branches.Count == 0) error($"{at}.branches", "判断至少需要一个分支 (a decision needs at least one branch)");
                 for (var i = 0; i < step.Branches.Count; i++)
                 {
                     var branch = step.Branches[i];
                     Target(branch.To, $"branches[{i}].to");
                     if (branch.When is null && i < step.Branches.Count - 1)
-                        error($"{at}.branches[{i}].when", "only the last branch may have no condition");
+                        error($"{at}.branches[{i}].when", "只有最后一个分支可以不设条件 (only the last branch may have no condition)");
                     CheckExpression(branch.When, $"{at}.branches[{i}].when", error);
                 }
                 break;
             case StepKinds.Action:
                 if (!StepActionNames.All.Contains(step.Action))
-                    error($"{at}.action", $"unknown action '{step.Action}' (known: {string.Join(", ", StepActionNames.All)})");
+                    error($"{at}.action", $"未知的操作 '{step.Action}'，可选：{string.Join(", ", StepActionNames.All)} (unknown action)");
                 if (step.Action == StepActionNames.ApplyRule && !Policies.PolicyRules.Names.Contains(step.Rule ?? ""))
-                    error($"{at}.rule", $"unknown policy rule '{step.Rule}' (known: {string.Join(", ", Policies.PolicyRules.Names)})");
+                    error($"{at}.rule", $"未知的政策规则 '{step.Rule}'，可选：{string.Join(", ", Policies.PolicyRules.Names)} (unknown policy rule)");
                 if (step.Action is StepActionNames.ApplyRule or StepActionNames.Assign && string.IsNullOrEmpty(step.Output))
-                    error($"{at}.output", "names no data field for the answer");
+                    error($"{at}.output", "未指定结果写入的字段 (names no data field for the answer)");
                 if (step.Action == StepActionNames.Assign && string.IsNullOrWhiteSpace(step.Value))
-                    error($"{at}.value", "an assignment needs a value expression");
+                    error($"{at}.value", "赋值需要一个值表达式 (an assignment needs a value expression)");
                 CheckExpression(step.Value, $"{at}.value", error);
                 Target(step.Next, "next");
                 break;
             case StepKinds.Payment:
-                if (string.IsNullOrWhiteSpace(step.Amount)) error($"{at}.amount", "a payment needs an amount expression");
+                if (string.IsNullOrWhiteSpace(step.Amount)) error($"{at}.amount", "发放需要金额表达式 (a payment needs an amount expression)");
                 else CheckExpression(step.Amount, $"{at}.amount", error);
                 Target(step.Next, "next");
                 break;
             case StepKinds.Timer:
                 if (step.Period is null && step.WorkingDays is not (>= 1 and <= MaxTimerWorkingDays))
-                    error($"{at}.workingDays", $"must be between 1 and {MaxTimerWorkingDays} working days");
+                    error($"{at}.workingDays", $"应为 1 至 {MaxTimerWorkingDays} 个工作日 (must be between 1 and {MaxTimerWorkingDays} working days)");
                 if (step.Period is not null && step.WorkingDays is not null)
-                    error($"{at}.period", "a timer waits either a number of working days or until the next month, not both");
+                    error($"{at}.period", "等待只能按工作日或按月，不能两者都设 (a timer waits either a number of working days or until the next month, not both)");
                 Target(step.Next, "next");
                 break;
             case StepKinds.Notice:
                 if (step.WorkingDays is not (>= 1 and <= MaxNoticeWorkingDays))
-                    error($"{at}.workingDays", $"a notice period must be between 1 and {MaxNoticeWorkingDays} working days");
+                    error($"{at}.workingDays", $"公示期应为 1 至 {MaxNoticeWorkingDays} 个工作日 (a notice period must be between 1 and {MaxNoticeWorkingDays} working days)");
                 CheckExpression(step.Amount, $"{at}.amount", error);
                 Target(step.Next, "next");
                 break;
             case StepKinds.SubProcedure:
-                if (string.IsNullOrEmpty(step.Procedure)) error($"{at}.procedure", "names no procedure to run");
-                if (string.IsNullOrEmpty(step.Output)) error($"{at}.output", "names no data field for the child's decision");
+                if (string.IsNullOrEmpty(step.Procedure)) error($"{at}.procedure", "未指定要办理的子流程 (names no procedure to run)");
+                if (string.IsNullOrEmpty(step.Output)) error($"{at}.output", "未指定子流程决定写入的字段 (names no data field for the child's decision)");
                 Target(step.Next, "next");
                 break;
             case StepKinds.End:
                 if (!EndStatuses.Contains(step.Status))
-                    error($"{at}.status", $"an end step needs a status: {string.Join(", ", EndStatuses)}");
+                    error($"{at}.status", $"结束步骤须设结束状态：{string.Join(", ", EndStatuses)} (an end step needs a status)");
                 if (step.Outcomes.Count > 0 || step.Next is not null || step.Branches.Count > 0)
-                    error($"{at}", "an end step leads nowhere");
+                    error($"{at}", "结束步骤不能再有去向 (an end step leads nowhere)");
                 CheckExpression(step.Reason, $"{at}.reason", error);
                 break;
             default:
-                error($"{at}.kind", $"unknown kind '{step.Kind}' (known: {string.Join(", ", StepKinds.All)})");
+                error($"{at}.kind", $"未知的步骤类型 '{step.Kind}'，可选：{string.Join(", ", StepKinds.All)} (unknown kind)");
                 break;
         }
     }
@@ -203,33 +203,33 @@ public static partial class DefinitionValidator
         Action<string, string> error)
     {
         if (deadline.WorkingDays is < 1 or > MaxDeadlineWorkingDays)
-            error($"{at}.deadline.workingDays", $"must be between 1 and {MaxDeadlineWorkingDays} working days");
+            error($"{at}.deadline.workingDays", $"应为 1 至 {MaxDeadlineWorkingDays} 个工作日 (must be between 1 and {MaxDeadlineWorkingDays} working days)");
         switch (deadline.OnTimeout)
         {
             case "auto" when step.Outcomes.All(o => o.Name != deadline.Outcome):
-                error($"{at}.deadline.outcome", $"'{deadline.Outcome}' is not one of this step's outcomes");
+                error($"{at}.deadline.outcome", $"'{deadline.Outcome}' 不是本步骤的办理结果 (is not one of this step's outcomes)");
                 break;
             case "auto" when step.Outcomes.First(o => o.Name == deadline.Outcome).RequiresComment:
-                error($"{at}.deadline.outcome", "an automatic outcome cannot be one that requires a written reason");
+                error($"{at}.deadline.outcome", "需书面理由的结果不能自动办理 (an automatic outcome cannot be one that requires a written reason)");
                 break;
             case "escalate":
                 if (!Roles.IsKnown(deadline.EscalateTo))
-                    error($"{at}.deadline.escalateTo", $"unknown role '{deadline.EscalateTo}'");
+                    error($"{at}.deadline.escalateTo", $"未知的角色 '{deadline.EscalateTo}' (unknown role '{deadline.EscalateTo}')");
                 if (level is RegionLevel.Province or RegionLevel.Country)
-                    error($"{at}.deadline.onTimeout", "a province-level task has no level above to escalate to");
+                    error($"{at}.deadline.onTimeout", "省级任务没有上级可上报 (a province-level task has no level above to escalate to)");
                 break;
             case "remind" or "auto":
                 break;
             default:
-                error($"{at}.deadline.onTimeout", $"must be one of {string.Join(", ", TimeoutActions)}");
+                error($"{at}.deadline.onTimeout", $"应为以下之一：{string.Join(", ", TimeoutActions)} (must be one of these)");
                 break;
         }
     }
 
     private static void CheckRule(FieldRule rule, string at, Action<string, string> error)
     {
-        if (string.IsNullOrWhiteSpace(rule.Field)) error($"{at}.field", "names no field");
-        if (!rule.Required && rule.Check is null) error(at, "a rule must be required or have a check");
+        if (string.IsNullOrWhiteSpace(rule.Field)) error($"{at}.field", "未指定字段 (names no field)");
+        if (!rule.Required && rule.Check is null) error(at, "校验须为必填或设校验表达式 (a rule must be required or have a check)");
         CheckExpression(rule.When, $"{at}.when", error);
         CheckExpression(rule.Check, $"{at}.check", error);
     }
@@ -237,7 +237,7 @@ public static partial class DefinitionValidator
     private static void CheckExpression(string? expression, string at, Action<string, string> error)
     {
         if (expression is null) return;
-        if (Expressions.SyntaxProblem(expression) is { } problem) error(at, $"expression does not parse: {problem}");
+        if (Expressions.SyntaxProblem(expression) is { } problem) error(at, $"表达式无法解析 (expression does not parse)：{problem}");
     }
 
     public static IEnumerable<string> Targets(StepDefinition step) => step.Kind switch

@@ -36,9 +36,9 @@ public class DefinitionValidatorTests
     {
         { "start names no step", d => d["start"] = "nowhere", "start", "unknown step 'nowhere'" },
         { "step id used twice", d => Step(d, "wait")["id"] = "route", "steps[route].id", "used twice" },
-        { "unknown kind", d => Step(d, "wait")["kind"] = "sleep", "steps[wait].kind", "NotInEnumeration" },
+        { "unknown kind", d => Step(d, "wait")["kind"] = "sleep", "steps[wait].kind", "is not one of the allowed values" },
         { "unknown role", d => Step(d, "check")["role"] = "mayor", "steps[check].role", "unknown role 'mayor'" },
-        { "unknown level", d => Step(d, "check")["level"] = "galaxy", "steps[check].level", "NotInEnumeration" },
+        { "unknown level", d => Step(d, "check")["level"] = "galaxy", "steps[check].level", "is not one of the allowed values" },
         { "task without outcomes", d => Step(d, "check")["outcomes"] = new JsonArray(), "steps[check].outcomes", "at least one outcome" },
         { "outcome name twice", d => Step(d, "check")["outcomes"]![1]!["name"] = "confirm", "steps[check].outcomes[confirm]", "used twice" },
         { "outcome to unknown step", d => Step(d, "check")["outcomes"]![0]!["to"] = "limbo", "steps[check].outcomes[confirm].to", "unknown step 'limbo'" },
@@ -61,9 +61,9 @@ public class DefinitionValidatorTests
         { "statements instead of an expression", d => Step(d, "pay")["amount"] = "1; while(true){}", "steps[pay].amount", "does not parse" },
         { "payment without amount", d => Step(d, "pay").Remove("amount"), "steps[pay].amount", "needs an amount" },
         { "payment to unknown step", d => Step(d, "pay")["next"] = "limbo", "steps[pay].next", "unknown step 'limbo'" },
-        { "unknown action", d => Step(d, "unique")["action"] = "launch", "steps[unique].action", "unknown action 'launch'" },
+        { "unknown action", d => Step(d, "unique")["action"] = "launch", "steps[unique].action", "未知的操作 'launch'" },
         { "unknown policy rule", d => { Step(d, "unique")["action"] = "apply-rule"; Step(d, "unique")["rule"] = "magic"; Step(d, "unique")["output"] = "x"; },
-            "steps[unique].rule", "unknown policy rule 'magic'" },
+            "steps[unique].rule", "未知的政策规则 'magic'" },
         { "policy rule with nowhere to write", d => { Step(d, "unique")["action"] = "apply-rule"; Step(d, "unique")["rule"] = "dibao-subsidy"; },
             "steps[unique].output", "names no data field" },
         { "assignment without a value", d => { Step(d, "unique")["action"] = "assign"; Step(d, "unique")["output"] = "x"; },
@@ -80,10 +80,10 @@ public class DefinitionValidatorTests
             "steps[orphan]", "unreachable" },
         { "dead end: a loop with no way out", d => { Step(d, "pay")["next"] = "wait"; Step(d, "wait")["next"] = "pay"; Step(d, "unique")["next"] = "pay"; },
             "steps[pay]", "dead end" },
-        { "malformed region code", d => d["regionCode"] = "221", "regionCode", "PatternMismatch" },
-        { "unknown oncePer scope", d => d["oncePer"]!["scope"] = "planet", "oncePer.scope", "NotInEnumeration" },
-        { "missing name", d => d.Remove("name"), "name", "PropertyRequired" },
-        { "unknown property", d => d["colour"] = "red", "colour", "NoAdditionalPropertiesAllowed" },
+        { "malformed region code", d => d["regionCode"] = "221", "regionCode", "does not have the required format" },
+        { "unknown oncePer scope", d => d["oncePer"]!["scope"] = "planet", "oncePer.scope", "is not one of the allowed values" },
+        { "missing name", d => d.Remove("name"), "name", "必填 (is required)" },
+        { "unknown property", d => d["colour"] = "red", "colour", "is not a known property" },
     };
 
     [Fact]
