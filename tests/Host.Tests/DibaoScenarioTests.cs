@@ -34,7 +34,7 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         return admin;
     }
 
-    private static object Application(Province p, int applicantIncome = 1200) => new
+    internal static object Application(Province p, int applicantIncome = 1200) => new
     {
         procedure = "dibao",
         regionCode = p.Village,

@@ -1,10 +1,26 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { loadSession, saveSession, type Session } from "./api";
 import { Login } from "./Login";
 import { Workbench } from "./Workbench";
 
+// The designer (React Flow, dagre) loads only for admins: a caseworker's phone never downloads it.
+const DesignerPage = lazy(() => import("./designer/DesignerPage"));
+
+const designs = (session: Session) => session.user.roles.some(r => r === "province-admin" || r === "system-admin");
+
+/** Officials land on their workbench; provincial and system admins on the designer, and may switch. */
 export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
-  const change = (next: Session | null) => { saveSession(next); setSession(next); };
-  return session ? <Workbench session={session} onLogout={() => change(null)} /> : <Login onLogin={change} />;
+  const [view, setView] = useState<"workbench" | "designer">(() => (session && designs(session) ? "designer" : "workbench"));
+  const change = (next: Session | null) => {
+    saveSession(next);
+    setSession(next);
+    setView(next && designs(next) ? "designer" : "workbench");
+  };
+  if (!session) return <Login onLogin={change} />;
+  return view === "designer"
+    ? <Suspense fallback={<p className="muted">加载中…</p>}>
+        <DesignerPage session={session} onWorkbench={() => setView("workbench")} onLogout={() => change(null)} />
+      </Suspense>
+    : <Workbench session={session} onLogout={() => change(null)} onDesigner={designs(session) ? () => setView("designer") : undefined} />;
 }

@@ -8,7 +8,7 @@ import { deadlineText, procedureLabel } from "./words";
 type Filter = "all" | "overdue" | "mine";
 
 /** The inbox: live, soonest deadline first, overdue highlighted; the selected task beside it (below on a phone). */
-export function Workbench({ session, onLogout }: { session: Session; onLogout: () => void }) {
+export function Workbench({ session, onLogout, onDesigner }: { session: Session; onLogout: () => void; onDesigner?: () => void }) {
   const [tasks, setTasks] = useState<Map<string, Task>>(new Map());
   const [link, setLink] = useState<"live" | "reconnecting" | "offline">("reconnecting");
   const [filter, setFilter] = useState<Filter>("all");
@@ -39,6 +39,7 @@ export function Workbench({ session, onLogout }: { session: Session; onLogout: (
         <span className="muted">{session.user.regionCode} · {session.user.roles.join("、")}</span>
         <span className={`link ${link}`} data-testid="link">{link === "live" ? "实时" : link === "reconnecting" ? "连接中…" : "已断开"}</span>
         {mayRespond && <button className="primary" onClick={() => { setEmergency(true); setSelected(null); }}>先行救助</button>}
+        {onDesigner && <button onClick={onDesigner}>流程设计</button>}
         <button onClick={onLogout}>退出</button>
       </header>
       <section className="inbox" aria-label="待办任务">

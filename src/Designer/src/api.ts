@@ -46,16 +46,23 @@ export function saveSession(session: Session | null) {
   else sessionStorage.removeItem(sessionKey);
 }
 
-export async function request<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+/** Sends a request; a refusal becomes an ApiError with the problem document's fields. */
+export async function send(method: string, path: string, token?: string,
+                           init: { body?: string; headers?: Record<string, string> } = {}): Promise<{ json: unknown; response: Response }> {
+  const headers: Record<string, string> = { Accept: "application/json", ...init.headers };
   if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (init.body !== undefined) headers["Content-Type"] ??= "application/json";
+  const response = await fetch(path, { method, headers, body: init.body });
   const text = await response.text();
   const json = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
     throw new ApiError(response.status, json?.title ?? response.statusText, json?.detail, json?.errors ?? {});
   }
+  return { json, response };
+}
+
+export async function request<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
+  const { json } = await send(method, path, token, { body: body === undefined ? undefined : JSON.stringify(body) });
   return json as T;
 }
 

@@ -1,0 +1,396 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  Background, Controls, MiniMap, ReactFlow, ReactFlowProvider, applyEdgeChanges, applyNodeChanges, useReactFlow,
+  type Connection, type EdgeChange, type NodeChange,
+} from "@xyflow/react";
+import "@xyflow/react/dist/style.css";
+import { ApiError, type Session } from "../api";
+import { fromVersion, locate, type Definition, type DefinitionError, type Step } from "./definition";
+import {
+  addStep, connect, definitionToGraph, disconnect, graphToDefinition, relayout, removeSteps, renameStep, updateStep,
+  type LinkEdge, type ProcedureGraph, type StepNode,
+} from "./graph";
+import {
+  importDefinition, listDefinitions, listVersions, loadDraft, loadVersion, publish, saveDraft, validate, vocabulary as loadVocabulary,
+  type DefinitionSummary, type Vocabulary,
+} from "./definitionsApi";
+import { diffDefinitions } from "./diff";
+import { StepNodeView, type DrawnStep } from "./StepNodeView";
+import { StepPanel } from "./StepPanel";
+import { ProcedurePanel } from "./ProcedurePanel";
+import { ChangeList, VersionHistory } from "./VersionHistory";
+import { fieldLabel, kindLabel, procedureLabel } from "../words";
+
+interface Editor {
+  key: string;
+  graph: ProcedureGraph;
+  /** The draft revision this copy started from (0: there was no draft), sent as If-Match. */
+  revision: number;
+  /** The definition as last saved or loaded, to tell unsaved changes. */
+  saved: string;
+  hasDraft: boolean;
+  /** This region's latest published version, to show what publishing would change. */
+  published: Definition | null;
+  origin: string;
+}
+
+const nodeTypes = { step: StepNodeView };
+const withoutLayout = (d: Definition) => JSON.stringify({ ...d, layout: undefined });
+const message = (e: unknown) => (e instanceof ApiError
+  ? [e.detail ?? e.title, ...Object.entries(e.errors).map(([f, m]) => `${fieldLabel(f)}：${m.join("；")}`)].join(" ")
+  : String((e as Error)?.message ?? e));
+
+/** The designer: a province's procedures, each drawn as a graph, edited, validated live, versioned and published. */
+export default function DesignerPage({ session, onWorkbench, onLogout }: { session: Session; onWorkbench: () => void; onLogout: () => void }) {
+  const isSystemAdmin = session.user.roles.includes("system-admin");
+  const [region, setRegion] = useState(isSystemAdmin ? "" : session.user.regionCode);
+  const [summaries, setSummaries] = useState<DefinitionSummary[]>([]);
+  const [vocabulary, setVocabulary] = useState<Vocabulary | null>(null);
+  const [editor, setEditor] = useState<Editor | null>(null);
+  const [choosing, setChoosing] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ text: string; error?: boolean; reload?: boolean } | null>(null);
+  const token = session.accessToken;
+
+  const refresh = useCallback(() => listDefinitions(token).then(setSummaries, e => setNotice({ text: message(e), error: true })), [token]);
+  useEffect(() => { void refresh(); loadVocabulary(token).then(setVocabulary); }, [token, refresh]);
+
+  const keys = useMemo(() => [...new Set(summaries.map(s => s.key))].sort(), [summaries]);
+
+  async function open(key: string) {
+    setNotice(null);
+    setChoosing(null);
+    const versions = await listVersions(token, key, region);
+    const published = versions.length ? fromVersion(await loadVersion(token, key, region, versions.at(-1)!.version), region) : null;
+    const draft = await loadDraft(token, key, region);
+    if (draft) {
+      start(key, draft.definition, { revision: draft.revision, hasDraft: true, published, origin: `草稿（修订 ${draft.revision}）` });
+    } else if (published) {
+      start(key, published, { revision: 0, hasDraft: false, published, origin: `第 ${versions.at(-1)!.version} 版` });
+    } else {
+      setEditor(null);
+      setChoosing(key);
+    }
+  }
+
+  function start(key: string, definition: Definition, rest: Omit<Editor, "key" | "graph" | "saved">, dirty = false) {
+    setEditor({ key, graph: definitionToGraph(definition), saved: dirty ? "" : JSON.stringify(definition), ...rest });
+  }
+
+  /** Starts this region's procedure from another region's version (the country default or another province). */
+  async function startFrom(source: DefinitionSummary) {
+    const version = await loadVersion(token, source.key, source.regionCode, source.publishedVersion!);
+    const definition = fromVersion(version, region);
+    setChoosing(null);
+    start(source.key, definition, { revision: 0, hasDraft: false, published: null, origin: `以 ${regionName(source.regionCode)} 第 ${source.publishedVersion} 版为起点` }, true);
+  }
+
+  async function importFile(file: File) {
+    try {
+      const saved = await importDefinition(token, region, await file.text());
+      await refresh();
+      await open(saved.key);
+      setNotice({ text: `已导入为草稿（修订 ${saved.revision}）${saved.valid ? "" : "，尚有问题需修正"}` });
+    } catch (e) {
+      setNotice({ text: `导入失败：${message(e)}`, error: true });
+    }
+  }
+
+  return (
+    <div className="designer">
+      <header>
+        <strong>流程设计</strong>
+        <span className="muted">{session.user.displayName} · {regionName(region)}</span>
+        {isSystemAdmin && (
+          <label className="inline">地区代码 <input value={region} size={12} onChange={e => { setRegion(e.target.value); setEditor(null); }} /></label>
+        )}
+        <button onClick={onWorkbench}>工作台</button>
+        <button onClick={onLogout}>退出</button>
+      </header>
+      <nav className="procedures" aria-label="流程列表">
+        <h3>本地区流程</h3>
+        <ul>
+          {keys.map(key => {
+            const own = summaries.find(s => s.key === key && s.regionCode === region);
+            const name = own?.name ?? summaries.find(s => s.key === key && s.regionCode === "")?.name ?? procedureLabel(key);
+            return (
+              <li key={key}>
+                <button aria-pressed={editor?.key === key} onClick={() => void open(key)}>
+                  {name}
+                  <small className="muted">{own?.publishedVersion ? ` 第 ${own.publishedVersion} 版` : " 未发布本地版本"}{own?.draft ? " · 有草稿" : ""}</small>
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+        <label className="import">导入 JSON
+          <input type="file" accept="application/json,.json" aria-label="导入流程定义文件"
+                 onChange={e => { const f = e.target.files?.[0]; e.target.value = ""; if (f) void importFile(f); }} />
+        </label>
+      </nav>
+      <main>
+        {notice && (
+          <div className={notice.error ? "banner error" : "banner"} role={notice.error ? "alert" : "status"}>
+            {notice.text}
+            {notice.reload && editor && <button onClick={() => void open(editor.key)}>重新加载（放弃我的修改）</button>}
+            <button aria-label="关闭提示" onClick={() => setNotice(null)}>×</button>
+          </div>
+        )}
+        {choosing && (
+          <StartChooser procedure={choosing} region={region} sources={summaries.filter(s => s.key === choosing && s.publishedVersion && s.regionCode !== region)}
+                        onChoose={s => void startFrom(s)} />
+        )}
+        {editor && vocabulary && (
+          <ReactFlowProvider>
+            <ProcedureEditor key={`${editor.key}:${region}`} session={session} region={region} editor={editor} setEditor={setEditor}
+                             vocabulary={vocabulary} procedures={keys} setNotice={setNotice} onPublished={refresh} />
+          </ReactFlowProvider>
+        )}
+        {!editor && !choosing && <p className="muted empty">从左侧选择一个流程。</p>}
+      </main>
+    </div>
+  );
+}
+
+function regionName(code: string) {
+  const provinces: Record<string, string> = { "": "全国", "22": "吉林省", "50": "重庆市", "64": "宁夏回族自治区" };
+  return provinces[code] ?? code;
+}
+
+function StartChooser({ procedure, region, sources, onChoose }: {
+  procedure: string; region: string; sources: DefinitionSummary[]; onChoose: (source: DefinitionSummary) => void;
+}) {
+  return (
+    <section className="chooser" aria-label="选择起点">
+      <h3>{regionName(region)}尚无“{procedureLabel(procedure)}”的本地版本</h3>
+      <p>选择一个已发布的版本作为起点，修改后发布为本地区版本：</p>
+      <ul>
+        {sources.map(s => (
+          <li key={s.regionCode}>
+            <button onClick={() => onChoose(s)}>以 {regionName(s.regionCode)} 第 {s.publishedVersion} 版为起点</button>
+            <span className="muted"> {s.name}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function ProcedureEditor({ session, region, editor, setEditor, vocabulary, procedures, setNotice, onPublished }: {
+  session: Session; region: string; editor: Editor; setEditor: (update: (e: Editor | null) => Editor | null) => void;
+  vocabulary: Vocabulary; procedures: string[];
+  setNotice: (n: { text: string; error?: boolean; reload?: boolean } | null) => void; onPublished: () => Promise<unknown>;
+}) {
+  const token = session.accessToken;
+  const flow = useReactFlow();
+  const [selected, setSelected] = useState<string | null>(null);
+  const [errors, setErrors] = useState<DefinitionError[] | null>(null);
+  const [addKind, setAddKind] = useState("task");
+  const [dialog, setDialog] = useState<"publish" | "versions" | null>(null);
+  const [busy, setBusy] = useState(false);
+  const graph = editor.graph;
+  const definition = useMemo(() => graphToDefinition(graph), [graph]);
+  const content = useMemo(() => withoutLayout(definition), [definition]);
+  const dirty = JSON.stringify(definition) !== editor.saved;
+  const setGraph = (change: (g: ProcedureGraph) => ProcedureGraph) =>
+    setEditor(e => (e ? { ...e, graph: change(e.graph) } : e));
+
+  // Live validation by the service's one validator, a moment after the admin stops typing.
+  const latest = useRef(0);
+  useEffect(() => {
+    const ticket = ++latest.current;
+    const timer = setTimeout(() => {
+      validate(token, JSON.parse(content) as Definition)
+        .then(report => { if (ticket === latest.current) setErrors(report.errors); })
+        .catch(e => setNotice({ text: `校验失败：${message(e)}`, error: true }));
+    }, 250);
+    return () => clearTimeout(timer);
+  }, [content, token, setNotice]);
+
+  const errorsByStep = useMemo(() => {
+    const map = new Map<string, DefinitionError[]>();
+    for (const e of errors ?? []) {
+      const { step, field } = locate(e.path);
+      if (step) map.set(step, [...(map.get(step) ?? []), { path: field, message: e.message }]);
+    }
+    return map;
+  }, [errors]);
+
+  const drawn: DrawnStep[] = useMemo(() => graph.nodes.map(n => ({
+    ...n, selected: n.id === selected,
+    data: { ...n.data, errors: (errorsByStep.get(n.id) ?? []).map(e => (e.path ? `${fieldLabel(e.path)}：${e.message}` : e.message)), isStart: n.id === graph.head.start },
+  })), [graph, selected, errorsByStep]);
+
+  const onNodesChange = (changes: NodeChange<DrawnStep>[]) => {
+    const removed = changes.flatMap(c => (c.type === "remove" ? [c.id] : []));
+    if (removed.length) { setGraph(g => removeSteps(g, removed)); setSelected(null); }
+    const moved = changes.some(c => c.type === "position" && c.dragging);
+    const rest = changes.filter(c => c.type === "position" || c.type === "dimensions") as NodeChange<StepNode>[];
+    if (rest.length) setGraph(g => ({ ...g, nodes: applyNodeChanges(rest, g.nodes), layoutKept: g.layoutKept || moved }));
+  };
+  const onEdgesChange = (changes: EdgeChange<LinkEdge>[]) => {
+    const removed = changes.flatMap(c => (c.type === "remove" ? [c.id] : []));
+    if (removed.length) setGraph(g => disconnect(g, removed));
+    const rest = changes.filter(c => c.type === "select");
+    if (rest.length) setGraph(g => ({ ...g, edges: applyEdgeChanges(rest, g.edges) }));
+  };
+  const onConnect = (c: Connection) => {
+    if (c.source !== c.target) setGraph(g => connect(g, c.source, c.sourceHandle ?? "next", c.target));
+  };
+
+  const select = (id: string) => {
+    setSelected(id);
+    const node = graph.nodes.find(n => n.id === id);
+    if (node) void flow.setCenter(node.position.x + 120, node.position.y + 48, { zoom: Math.max(flow.getZoom(), 0.8), duration: 200 });
+  };
+
+  async function save(): Promise<boolean> {
+    setBusy(true);
+    try {
+      const saved = await saveDraft(token, definition, editor.revision);
+      setEditor(e => (e ? { ...e, revision: saved.revision, saved: JSON.stringify(definition), hasDraft: true, origin: `草稿（修订 ${saved.revision}）` } : e));
+      setNotice({ text: `草稿已保存（修订 ${saved.revision}）${saved.valid ? "" : `，尚有 ${saved.errors.length} 个问题，不能发布`}` });
+      void onPublished();
+      return true;
+    } catch (e) {
+      const conflict = e instanceof ApiError && e.status === 409;
+      setNotice({ text: conflict ? `${message(e)} 您的修改尚未保存，可先“导出 JSON”留存。` : `保存失败：${message(e)}`, error: true, reload: conflict });
+      return false;
+    } finally { setBusy(false); }
+  }
+
+  async function confirmPublish() {
+    setBusy(true);
+    try {
+      if ((dirty || !editor.hasDraft) && !(await save())) return;
+      const { version } = await publish(token, editor.key, region);
+      setDialog(null);
+      setEditor(e => (e ? { ...e, revision: 0, hasDraft: false, published: definition, saved: JSON.stringify(definition), origin: `第 ${version} 版` } : e));
+      setNotice({ text: `已发布第 ${version} 版。正在办理的案件仍按原版本办理，新受理的案件按第 ${version} 版办理。` });
+      await onPublished();
+    } catch (e) {
+      setNotice({ text: `发布失败：${message(e)}`, error: true, reload: e instanceof ApiError && e.status === 409 });
+    } finally { setBusy(false); }
+  }
+
+  function exportJson() {
+    const blob = new Blob([JSON.stringify(definition, null, 2)], { type: "application/json" });
+    const link = document.createElement("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = `${definition.key}${region ? `-${region}` : ""}.json`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  }
+
+  const step = selected ? graph.nodes.find(n => n.id === selected)?.data.step : undefined;
+  const steps = graph.nodes.map(n => n.data.step);
+  const valid = errors !== null && errors.length === 0;
+
+  return (
+    <div className="editor">
+      <div className="toolbar" role="toolbar" aria-label="编辑">
+        <span className="origin">{definition.name} · {editor.origin}{dirty ? " · 有未保存的修改" : ""}</span>
+        <select aria-label="新步骤类型" value={addKind} onChange={e => setAddKind(e.target.value)}>
+          {vocabulary.kinds.map(k => <option key={k} value={k}>{kindLabel(k)}</option>)}
+        </select>
+        <button onClick={() => {
+          const viewport = flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 3 });
+          setGraph(g => addStep(g, addKind, viewport));
+        }}>添加步骤</button>
+        <button onClick={() => setGraph(relayout)}>自动排版</button>
+        <button onClick={() => void save()} disabled={busy || !dirty}>保存草稿</button>
+        <button className="primary" onClick={() => setDialog("publish")} disabled={busy || (!dirty && !editor.hasDraft)}>发布…</button>
+        <button onClick={() => setDialog("versions")}>版本历史</button>
+        <button onClick={exportJson}>导出 JSON</button>
+      </div>
+      <Problems errors={errors} steps={steps} onSelect={select} />
+      <div className="canvas">
+        <ReactFlow<DrawnStep, LinkEdge>
+          nodes={drawn} edges={graph.edges} nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect}
+          onNodeClick={(_, node) => setSelected(node.id)} onPaneClick={() => setSelected(null)}
+          deleteKeyCode={["Delete", "Backspace"]} fitView minZoom={0.2}
+          defaultEdgeOptions={{ type: "smoothstep" }}>
+          <Background />
+          <Controls showInteractive={false} />
+          <MiniMap pannable zoomable />
+        </ReactFlow>
+      </div>
+      <aside className="properties">
+        <StepOutline steps={steps} start={graph.head.start} selected={selected} errors={errorsByStep} onSelect={select} />
+        {step
+          ? <StepPanel key={step.id} step={step} steps={steps} vocabulary={vocabulary} procedures={procedures}
+                       errors={errorsByStep.get(step.id) ?? []} isStart={graph.head.start === step.id}
+                       onChange={s => setGraph(g => updateStep(g, s))}
+                       onRename={id => { setGraph(g => renameStep(g, step.id, id)); setSelected(id); }}
+                       onDelete={() => { setGraph(g => removeSteps(g, [step.id])); setSelected(null); }}
+                       onMakeStart={() => setGraph(g => ({ ...g, head: { ...g.head, start: step.id } }))} />
+          : <ProcedurePanel head={graph.head} stepIds={steps.map(s => s.id)} errors={errors ?? []}
+                            onChange={head => setGraph(g => ({ ...g, head }))} />}
+      </aside>
+      {dialog === "publish" && (
+        <div className="dialog" role="dialog" aria-label="确认发布">
+          <h3>发布“{definition.name}”</h3>
+          {!valid
+            ? <p className="error" role="alert">校验未通过（{errors?.length ?? "…"} 个问题），不能发布。请先修正画布上标红的步骤。</p>
+            : <>
+              <p>发布后：新受理的案件按新版本办理；<strong>已在办理的案件仍按其开始时的版本办理</strong>；其他地区不受影响。</p>
+              <h4>与本地区当前发布版本相比</h4>
+              {editor.published ? <ChangeList changes={diffDefinitions(editor.published, definition)} /> : <p className="muted">本地区首次发布此流程。</p>}
+            </>}
+          <div className="actions">
+            <button onClick={() => setDialog(null)}>取消</button>
+            <button className="primary" disabled={!valid || busy} onClick={() => void confirmPublish()}>确认发布</button>
+          </div>
+        </div>
+      )}
+      {dialog === "versions" && (
+        <VersionHistory token={token} procedure={editor.key} region={region} current={definition} onClose={() => setDialog(null)}
+                        onOpen={(version, n) => {
+                          setDialog(null);
+                          setEditor(e => (e ? { ...e, graph: definitionToGraph(fromVersion(version, region)), origin: `以第 ${n} 版为起点` } : e));
+                        }} />
+      )}
+    </div>
+  );
+}
+
+function Problems({ errors, steps, onSelect }: { errors: DefinitionError[] | null; steps: Step[]; onSelect: (id: string) => void }) {
+  if (errors === null) return <div className="problems muted">校验中…</div>;
+  if (errors.length === 0) return <div className="problems ok" data-testid="validation">✓ 校验通过，可以发布</div>;
+  const name = (id: string) => steps.find(s => s.id === id)?.name ?? id;
+  return (
+    <details className="problems invalid" open data-testid="validation">
+      <summary>校验未通过：{errors.length} 个问题</summary>
+      <ul>
+        {errors.map((e, i) => {
+          const { step, field } = locate(e.path);
+          return (
+            <li key={i}>
+              {step ? <button className="link" onClick={() => onSelect(step)}>「{name(step)}」</button> : null}
+              {field ? `${fieldLabel(field)}：` : ""}{e.message}
+            </li>
+          );
+        })}
+      </ul>
+    </details>
+  );
+}
+
+function StepOutline({ steps, start, selected, errors, onSelect }: {
+  steps: Step[]; start: string; selected: string | null; errors: Map<string, DefinitionError[]>; onSelect: (id: string) => void;
+}) {
+  return (
+    <details className="outline">
+      <summary>步骤一览（{steps.length}）</summary>
+      <ol>
+        {steps.map(s => (
+          <li key={s.id}>
+            <button className="link" aria-current={s.id === selected} onClick={() => onSelect(s.id)}>
+              {s.name}{s.id === start ? "（起始）" : ""}{errors.has(s.id) ? " ⚠" : ""}
+            </button>
+          </li>
+        ))}
+      </ol>
+    </details>
+  );
+}
