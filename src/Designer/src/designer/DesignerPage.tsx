@@ -36,6 +36,8 @@ interface Editor {
 
 const nodeTypes = { step: StepNodeView };
 const withoutLayout = (d: Definition) => JSON.stringify({ ...d, layout: undefined });
+const isDirty = (editor: Editor | null) => editor !== null && JSON.stringify(graphToDefinition(editor.graph)) !== editor.saved;
+const discardConfirmed = (editor: Editor | null) => !isDirty(editor) || window.confirm("当前流程有未保存的修改，确定放弃这些修改吗？");
 const message = (e: unknown) => (e instanceof ApiError
   ? [e.detail ?? e.title, ...Object.entries(e.errors).map(([f, m]) => `${fieldLabel(f)}：${m.join("；")}`)].join(" ")
   : String((e as Error)?.message ?? e));
@@ -55,6 +57,13 @@ export default function DesignerPage({ session, onWorkbench, onLogout }: { sessi
   useEffect(() => { void refresh(); loadVocabulary(token).then(setVocabulary); }, [token, refresh]);
 
   const keys = useMemo(() => [...new Set(summaries.map(s => s.key))].sort(), [summaries]);
+
+  // Leaving the page with unsaved changes asks first, as closing an unsaved document does.
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => { if (isDirty(editor)) e.preventDefault(); };
+    window.addEventListener("beforeunload", warn);
+    return () => window.removeEventListener("beforeunload", warn);
+  }, [editor]);
 
   async function open(key: string) {
     setNotice(null);
@@ -103,8 +112,8 @@ export default function DesignerPage({ session, onWorkbench, onLogout }: { sessi
         {isSystemAdmin && (
           <label className="inline">地区代码 <input value={region} size={12} onChange={e => { setRegion(e.target.value); setEditor(null); }} /></label>
         )}
-        <button onClick={onWorkbench}>工作台</button>
-        <button onClick={onLogout}>退出</button>
+        <button onClick={() => discardConfirmed(editor) && onWorkbench()}>工作台</button>
+        <button onClick={() => discardConfirmed(editor) && onLogout()}>退出</button>
       </header>
       <nav className="procedures" aria-label="流程列表">
         <h3>本地区流程</h3>
@@ -114,7 +123,7 @@ export default function DesignerPage({ session, onWorkbench, onLogout }: { sessi
             const name = own?.name ?? summaries.find(s => s.key === key && s.regionCode === "")?.name ?? procedureLabel(key);
             return (
               <li key={key}>
-                <button aria-pressed={editor?.key === key} onClick={() => void open(key)}>
+                <button aria-pressed={editor?.key === key} onClick={() => { if (discardConfirmed(editor)) void open(key); }}>
                   {name}
                   <small className="muted">{own?.publishedVersion ? ` 第 ${own.publishedVersion} 版` : " 未发布本地版本"}{own?.draft ? " · 有草稿" : ""}</small>
                 </button>
@@ -190,7 +199,7 @@ function ProcedureEditor({ session, region, editor, setEditor, vocabulary, proce
   const graph = editor.graph;
   const definition = useMemo(() => graphToDefinition(graph), [graph]);
   const content = useMemo(() => withoutLayout(definition), [definition]);
-  const dirty = JSON.stringify(definition) !== editor.saved;
+  const dirty = isDirty(editor);
   const setGraph = (change: (g: ProcedureGraph) => ProcedureGraph) =>
     setEditor(e => (e ? { ...e, graph: change(e.graph) } : e));
 
