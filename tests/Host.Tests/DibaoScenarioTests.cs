@@ -132,6 +132,55 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         Assert.Empty(refused["openTasks"]!.AsArray());
     }
 
+    private static object RegisteredPoorApplication(string povertyStatus) => new
+    {
+        procedure = "dibao",
+        regionCode = Jilin.Village,
+        applicant = new { name = "赵大山", idNumber = IdNumbers.Next() },
+        household = new
+        {
+            members = new object[]
+            {
+                new { name = "赵大山", idNumber = IdNumbers.Next(), relation = "self", monthlyIncome = 2000, employmentCost = 200, age = 52, disabilityGrade = 2 },
+                new { name = "钱秀", idNumber = IdNumbers.Next(), relation = "spouse", monthlyIncome = 300, age = 50, seriousIllness = true },
+                new { name = "赵小", idNumber = IdNumbers.Next(), relation = "child", monthlyIncome = 0, age = 12 },
+            },
+        },
+        data = new { residence = "rural", povertyStatus },
+    };
+
+    [Fact]
+    public async Task Jilin_covers_registered_poor_people_with_severe_disability_without_the_economic_check()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Jilin);
+        var caseworker = await host.LoginAsync("22-village-caseworker");
+
+        // 004 §一(二): not yet lifted out of poverty, a member with grade-2 disability → rural dibao, no economic check.
+        var covered = await caseworker.PostOk("/api/cases", RegisteredPoorApplication("unlifted"), HttpStatusCode.Created);
+        Assert.Equal("home-visit", covered["step"]!.GetValue<string>());
+        var assessment = covered["data"]!["assessment"]!;
+        Assert.True(assessment["economicCheckWaived"]!.GetValue<bool>());
+        // Declared: (2000 − 200 + 300 + 0) ÷ 3 = 700 per person, above the rural standard 500: no 补差, 0.
+        // 分类施保 at Jilin's rates of the rural standard: 重残 20% = 100, 重病 20% = 100, minor 10% = 50 → 250.
+        Assert.Equal(700m, assessment["perCapitaIncome"]!.GetValue<decimal>());
+        Assert.Equal(250m, assessment["monthlyAmount"]!.GetValue<decimal>());
+        Assert.Contains(assessment["arithmetic"]!.AsArray(), l => l!.GetValue<string>().Contains("不再进行家庭经济状况核对（吉林 004 §一(二)）"));
+        await CompleteAsync(host, Jilin, "village-caseworker", "home-visit", new { outcome = "confirm" });
+        await CompleteAsync(host, Jilin, "township-officer", "township-review", new { outcome = "approve", data = new { disputed = false } });
+        await PassNoticeAsync(admin, new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.FromHours(8)));
+        var approved = await CompleteAsync(host, Jilin, "township-approver", "approval", new { outcome = "approve" });
+        Assert.Equal(250m, approved["payments"]![0]!["amount"]!.GetValue<decimal>());
+
+        // The same household, lifted out of poverty, goes through the economic check, and its income refuses it.
+        caseworker = await host.LoginAsync("22-village-caseworker"); // the clock moved past the old token's lifetime
+        var refused = await caseworker.PostOk("/api/cases", RegisteredPoorApplication("lifted"), HttpStatusCode.Created);
+        Assert.Equal("rejected", refused["status"]!.GetValue<string>());
+        Assert.Contains("家庭人均月收入 700 元不低于低保标准 500 元", refused["decision"]!["reason"]!.GetValue<string>());
+        await Api.ExpectProblem(await caseworker.PostAsync("/api/cases", RegisteredPoorApplication("poor-ish")),
+            HttpStatusCode.UnprocessableEntity, "data.povertyStatus");
+    }
+
     [Fact]
     public async Task A_township_review_left_past_its_deadline_goes_to_the_county()
     {

@@ -46,6 +46,7 @@ public static class PolicyRules
     {
         ["per-capita-income"] = PerCapitaIncome,
         ["dibao-subsidy"] = DibaoSubsidy,
+        ["registered-poor-cover"] = RegisteredPoorCover,
         ["low-income"] = LowIncome,
         ["single-person"] = SinglePerson,
         ["temporary-aid-amount"] = TemporaryAidAmount,
@@ -87,9 +88,15 @@ public static class PolicyRules
             result.Line($"人均月收入 {PolicyResult.Yuan(perCapita)} 不低于低保标准 {PolicyResult.Yuan(standard)}：不符合低保条件");
             return result.Set("monthlyAmount", 0m);
         }
+        return WithSubsidy(result, input, standard, perCapita);
+    }
+
+    /// <summary>补差 on the household's income, never below nothing, plus the 分类施保 add-ons: the monthly amount.</summary>
+    private static PolicyResult WithSubsidy(PolicyResult result, PolicyInput input, decimal standard, decimal perCapita)
+    {
         var size = input.Household.Size;
-        var gap = (standard - perCapita) * size;
-        result.Line($"补差 = ({PolicyResult.Yuan(standard)} − {PolicyResult.Yuan(perCapita)}) × {size} 人 = {PolicyResult.Yuan(gap)}");
+        var gap = Math.Max(0m, standard - perCapita) * size;
+        result.Line($"补差 = ({PolicyResult.Yuan(standard)} − {PolicyResult.Yuan(Math.Min(perCapita, standard))}) × {size} 人 = {PolicyResult.Yuan(gap)}");
         var addOn = 0m;
         foreach (var m in input.Household.Members)
         {
@@ -101,6 +108,38 @@ public static class PolicyRules
         var monthly = gap + addOn;
         result.Line($"月保障金 = {PolicyResult.Yuan(gap)} + {PolicyResult.Yuan(addOn)} = {PolicyResult.Yuan(monthly)}");
         return result.Set("addOn", addOn).Set("monthlyAmount", monthly);
+    }
+
+    /// <summary>The poverty registrations of 004 §一(二): not yet lifted out (未脱贫建档立卡), returned to poverty (返贫),
+    /// newly poor (新增贫困).</summary>
+    public static readonly string[] RegisteredPoorStatuses = ["unlifted", "returned", "newly-poor"];
+
+    /// <summary>
+    /// JL 004 §一(二): registered-poor people of those statuses with severe disability or serious illness (who have lost
+    /// their capacity to work) are all covered by rural dibao, their household's economic situation not checked. The
+    /// amount is the 补差 on the declared incomes at the rural standard plus the 分类施保 add-ons. Anyone else is not
+    /// covered by this rule and goes through the economic check.
+    /// </summary>
+    public static PolicyResult RegisteredPoorCover(PolicyInput input)
+    {
+        var status = input.Data["povertyStatus"] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+        var incapacitated = input.Household.Members.Where(m => m.SevereDisability || m.SeriousIllness).Select(m => m.Name).ToList();
+        var result = new PolicyResult();
+        if (status is null || !RegisteredPoorStatuses.Contains(status) || incapacitated.Count == 0)
+        {
+            result.Line(status is null || !RegisteredPoorStatuses.Contains(status)
+                ? $"建档立卡状态 {status ?? "（无）"} 不属于未脱贫、返贫或新增贫困人口：须进行家庭经济状况核对"
+                : "家庭中无重度残疾人或重病患者：须进行家庭经济状况核对");
+            return result.Set("eligible", false).Set("economicCheckWaived", false);
+        }
+        result.Line($"建档立卡状态 {status}，{string.Join("、", incapacitated)} 重度残疾或重病：纳入农村低保，不再进行家庭经济状况核对（吉林 004 §一(二)）");
+        var income = PerCapitaIncome(input);
+        foreach (var line in income.Arithmetic) result.Line($"按申报收入：{line}");
+        var perCapita = income.Values["perCapitaIncome"]!.GetValue<decimal>();
+        var standard = input.Standard.RuralMonthly;
+        result.Set("members", input.Household.Size).Set("perCapitaIncome", perCapita).Set("standard", standard)
+            .Set("eligible", true).Set("economicCheckWaived", true);
+        return WithSubsidy(result, input, standard, perCapita);
     }
 
     private static (string Category, decimal Percent)? AddOnPercent(Member m, PolicyInput input)

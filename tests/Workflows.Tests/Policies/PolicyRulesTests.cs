@@ -23,6 +23,32 @@ public class PolicyRulesTests
 
     private static decimal D(PolicyResult r, string name) => r.Values[name]!.GetValue<decimal>();
 
+    [Theory] // JL 004 §一(二)
+    [InlineData("unlifted", true)]
+    [InlineData("returned", true)]
+    [InlineData("newly-poor", true)]
+    [InlineData("lifted", false)]
+    [InlineData(null, false)]
+    public void Registered_poor_people_with_serious_illness_are_covered_without_the_economic_check(string? status, bool covered)
+    {
+        var result = PolicyRules.RegisteredPoorCover(Input(ThreePeople, new { residence = "urban", povertyStatus = status },
+            new { addOnSeriousIllnessPercent = 20, addOnMinorPercent = 10 }));
+        Assert.Equal(covered, result.Values["economicCheckWaived"]!.GetValue<bool>());
+        if (!covered) return;
+        // Rural standard whatever the residence: (500 − 433.33) × 3 = 200.01; 重病 500 × 20% = 100; minor 500 × 10% = 50.
+        Assert.Equal(500m, D(result, "standard"));
+        Assert.Equal(350.01m, D(result, "monthlyAmount"));
+    }
+
+    [Fact]
+    public void Registered_poor_without_a_severely_disabled_or_ill_member_go_through_the_economic_check()
+    {
+        const string healthy = """{ "members": [ { "name": "王五", "relation": "self", "monthlyIncome": 100, "age": 40 } ] }""";
+        var result = PolicyRules.RegisteredPoorCover(Input(healthy, new { povertyStatus = "unlifted" }));
+        Assert.False(result.Values["economicCheckWaived"]!.GetValue<bool>());
+        Assert.Contains("须进行家庭经济状况核对", result.Arithmetic.Single());
+    }
+
     [Fact]
     public void Per_capita_income_deducts_employment_costs() // 001 §一(一), 003 §一(二)
     {
