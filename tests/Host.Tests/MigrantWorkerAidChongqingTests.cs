@@ -26,7 +26,7 @@ public sealed class MigrantWorkerAidChongqingTests(PostgresFixture postgres) : P
         return (host, admin);
     }
 
-    private static JsonObject Application(string idNumber, bool inDibao = false)
+    internal static JsonObject Application(string idNumber, bool inDibao = false)
     {
         var application = JsonSerializer.SerializeToNode(Seed.MigrantWorkerApplication(idNumber, Chongqing.Village))!.AsObject();
         application["data"]!["inDibao"] = inDibao;

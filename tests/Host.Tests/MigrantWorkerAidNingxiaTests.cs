@@ -9,7 +9,7 @@ namespace Workflows.Host.Tests;
 /// status verified with HR at the county; the county sets the amount and pays after a public notice.</summary>
 public sealed class MigrantWorkerAidNingxiaTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
-    private static object Application(string affectedOn) => new
+    internal static object Application(string affectedOn) => new
     {
         procedure = "migrant-worker-aid",
         regionCode = Ningxia.Village,

@@ -9,7 +9,7 @@ namespace Workflows.Host.Tests;
 /// commitment first, documents later; approved and paid at once.</summary>
 public sealed class OrphanSupportTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
-    private static object Application(bool documents, bool? commitment) => new
+    internal static object Application(bool documents, bool? commitment) => new
     {
         procedure = "orphan-support",
         regionCode = Chongqing.Village,

@@ -9,7 +9,7 @@ namespace Workflows.Host.Tests;
 /// with a tripartite agreement and regular visits.</summary>
 public sealed class TekunScenarioTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
-    private static object Application(int age, bool inOrphanProgramme = false, string careMode = "dispersed") => new
+    internal static object Application(int age, bool inOrphanProgramme = false, string careMode = "dispersed") => new
     {
         procedure = "tekun",
         regionCode = Jilin.Village,

@@ -10,7 +10,7 @@ public sealed class TemporaryAidScenarioTests(PostgresFixture postgres) : Postgr
 {
     private static readonly TimeSpan Beijing = TimeSpan.FromHours(8);
 
-    private static object Application(Province p, string aidType, decimal requestedAmount, bool individual = false, int? instalments = null,
+    internal static object Application(Province p, string aidType, decimal requestedAmount, bool individual = false, int? instalments = null,
         int members = 3) => new
     {
         procedure = "temporary-aid",
