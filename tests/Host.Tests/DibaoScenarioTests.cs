@@ -256,4 +256,58 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         Assert.Equal(["2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"],
             view["payments"]!.AsArray().Select(p => p!["period"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task Chongqing_suspends_exits_in_the_epidemic_and_once_lifted_gives_the_income_band_a_gradual_exit()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Chongqing);
+        // Chongqing reviews every two months (its parameter), so the review comes in April.
+        async Task PublishAsync(Action<JsonObject> change)
+        {
+            var definition = (await admin.GetOk("/api/definitions/dibao?region=50")).AsObject();
+            definition.Remove("version");
+            definition.Remove("publishedAt");
+            change(definition);
+            await Api.Expect(await admin.PutAsync("/api/definitions/dibao/draft?region=50", definition), HttpStatusCode.OK);
+            await admin.PostOk("/api/definitions/dibao/publish?region=50");
+        }
+        async Task<JsonNode> ToReviewAsync(DateTimeOffset start)
+        {
+            await admin.PostOk("/api/test/clock", new { now = start });
+            var created = await (await host.LoginAsync("50-village-caseworker")).PostOk("/api/cases", Application(Chongqing), HttpStatusCode.Created);
+            await CompleteAsync(host, Chongqing, "village-caseworker", "home-visit", new { outcome = "confirm" });
+            await CompleteAsync(host, Chongqing, "township-officer", "township-review", new { outcome = "approve" });
+            await PassNoticeAsync(admin, start.AddDays(18));
+            await CompleteAsync(host, Chongqing, "county-approver", "approval", new { outcome = "approve" });
+            await admin.PostOk("/api/test/clock", new { now = start.AddMonths(2).AddDays(-start.Day + 1) });
+            return created;
+        }
+        await PublishAsync(d => d["parameters"]!["reviewMonthsStable"] = 2);
+
+        // In the epidemic (001 §一(一)) no exit, gradual or not; death or fraud still ends the benefit.
+        var suspended = await ToReviewAsync(new DateTimeOffset(2026, 2, 13, 10, 0, 0, TimeSpan.FromHours(8)));
+        admin = await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword);
+        var township = await host.LoginAsync("50-township-officer");
+        var review = (await township.GetOk("/api/tasks"))["items"]!.AsArray().Single(t => t!["step"]!.GetValue<string>() == "periodic-review")!;
+        var refused = await Api.ExpectProblem(await township.PostAsync($"/api/tasks/{review["id"]}/complete",
+            new { outcome = "gradual-exit", data = new { perCapitaIncome = 900 } }), HttpStatusCode.UnprocessableEntity, "data.outcome");
+        Assert.Contains("疫情期间暂停低保退出工作", refused["errors"]!["data.outcome"]![0]!.GetValue<string>());
+        await township.PostOk($"/api/tasks/{review["id"]}/complete", new { outcome = "continue" });
+
+        // Chongqing lifts the suspension by publishing; the case above keeps its version, new cases follow.
+        await PublishAsync(d => d["parameters"]!["exitsSuspended"] = false);
+        var lifted = await ToReviewAsync(new DateTimeOffset(2026, 5, 6, 10, 0, 0, TimeSpan.FromHours(8)));
+        township = await host.LoginAsync("50-township-officer");
+        var reviews = (await township.GetOk("/api/tasks"))["items"]!.AsArray();
+        review = reviews.Single(t => t!["caseId"]!.GetValue<string>() == lifted["id"]!.GetValue<string>())!;
+        // 000 §二: above the standard 700 and below 2 × 700 = 1400 — 1400 itself is outside the band.
+        await Api.ExpectProblem(await township.PostAsync($"/api/tasks/{review["id"]}/complete",
+            new { outcome = "gradual-exit", data = new { perCapitaIncome = 1400 } }), HttpStatusCode.UnprocessableEntity, "data.perCapitaIncome");
+        var exiting = await township.PostOk($"/api/tasks/{review["id"]}/complete", new { outcome = "gradual-exit", data = new { perCapitaIncome = 900 } });
+        Assert.Equal(8, exiting["data"]!["exitAfterPayments"]!.GetValue<int>()); // 2 paid (May, June) + 6 months
+        admin = await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword);
+        Assert.Equal(2, (await admin.GetOk($"/api/cases/{suspended["id"]}"))["definition"]!["version"]!.GetValue<int>());
+        Assert.Equal(3, exiting["definition"]!["version"]!.GetValue<int>());
+    }
 }
