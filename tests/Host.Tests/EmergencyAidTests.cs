@@ -5,7 +5,9 @@ using Workflows.Testing;
 namespace Workflows.Host.Tests;
 
 /// <summary>先行救助 in Jilin (seed 004 §四(一), §四(二)): at most 1000 yuan paid at once by the township, paperwork
-/// after; above that, the county's case-by-case decision (一事一议).</summary>
+/// after; above that, the county's case-by-case decision (一事一议). Ningxia's township pays up to 1.5 × the urban
+/// standard (003 §二(二)); elsewhere (the country default, e.g. Chongqing) the township pays at once unless its
+/// province sets a limit.</summary>
 public sealed class EmergencyAidTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
 
@@ -20,9 +22,9 @@ public sealed class EmergencyAidTests(PostgresFixture postgres) : PostgresTest(p
         return (host, admin, await host.LoginAsync("responder"));
     }
 
-    private static object Aid(decimal amount, string? reason = "房屋失火，生活无着") => new
+    private static object Aid(decimal amount, string? reason = "房屋失火，生活无着", string region = Seed.Village) => new
     {
-        regionCode = Seed.Village,
+        regionCode = region,
         applicant = new { name = "赵六", idNumber = IdNumbers.Next() },
         amount,
         reason,
@@ -108,5 +110,30 @@ public sealed class EmergencyAidTests(PostgresFixture postgres) : PostgresTest(p
         await Api.ExpectProblem(await responder.PostAsync("/api/emergency-aid", Aid(0)), HttpStatusCode.UnprocessableEntity, "amount");
         await Api.ExpectProblem(await (await host.LoginAsync(Seed.CountyOfficer)).PostAsync("/api/emergency-aid", Aid(300)), HttpStatusCode.Forbidden);
         Assert.Equal(0, (await admin.GetOk("/api/cases"))["total"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Ningxia_pays_at_once_up_to_one_and_a_half_times_the_urban_standard_and_Chongqing_sets_no_limit()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await DibaoScenarioTests.SetUpAsync(admin, DibaoScenarioTests.Ningxia);
+        await DibaoScenarioTests.SetUpAsync(admin, DibaoScenarioTests.Chongqing);
+        var ningxia = await host.LoginAsync("64-village-caseworker");
+
+        // 700 × 1.5 = 1050 (003 §二(二)): paid from the reserve fund at once; a fen more goes to 一事一议.
+        var paid = await ningxia.PostOk("/api/emergency-aid", Aid(1050, region: DibaoScenarioTests.Ningxia.Village), HttpStatusCode.Created);
+        Assert.Equal("64", paid["definition"]!["regionCode"]!.GetValue<string>());
+        Assert.Equal("approved", paid["status"]!.GetValue<string>());
+        Assert.Equal("paid", Assert.Single(paid["payments"]!.AsArray())!["status"]!.GetValue<string>());
+        var above = await ningxia.PostOk("/api/emergency-aid", Aid(1050.01m, region: DibaoScenarioTests.Ningxia.Village), HttpStatusCode.Created);
+        Assert.Equal("case-by-case", above["step"]!.GetValue<string>());
+        Assert.Empty(above["payments"]!.AsArray());
+
+        // Chongqing has no limit of its own: the country default pays at once and asks for the paperwork.
+        var chongqing = await host.LoginAsync("50-village-caseworker");
+        var large = await chongqing.PostOk("/api/emergency-aid", Aid(5000, region: DibaoScenarioTests.Chongqing.Village), HttpStatusCode.Created);
+        Assert.Equal("", large["definition"]!["regionCode"]!.GetValue<string>());
+        Assert.Equal(5000m, Assert.Single(large["payments"]!.AsArray())!["amount"]!.GetValue<decimal>());
+        Assert.Equal("documents", large["openTasks"]![0]!["step"]!.GetValue<string>());
     }
 }
