@@ -112,6 +112,14 @@ public sealed class DesignerTests(PostgresFixture postgres) : PostgresTest(postg
         await Expect(dialog.GetByTestId("changes")).ToContainTextAsync("步骤 「张榜公示」(notice) 期限（工作日）：7 → 5");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "确认发布" }).ClickAsync();
         await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("已发布第 2 版");
+        // The history shows both versions and what changed between them.
+        await page.GetByRole(AriaRole.Button, new() { Name = "版本历史" }).ClickAsync();
+        var history = page.GetByRole(AriaRole.Dialog, new() { Name = "版本历史" });
+        await Expect(history).ToContainTextAsync("第 2 版");
+        await history.GetByLabel("比较的旧版本").SelectOptionAsync("1");
+        await history.GetByLabel("比较的新版本").SelectOptionAsync("2");
+        await Expect(history.GetByTestId("changes")).ToContainTextAsync("删除步骤 「民主评议」(democratic-review)");
+        await history.GetByRole(AriaRole.Button, new() { Name = "关闭" }).ClickAsync();
 
         // A new Ningxia case follows the new steps: disputed or not, straight to the notice, for 5 working days.
         var after = await StartCaseAsync(host, Ningxia);
@@ -165,6 +173,15 @@ public sealed class DesignerTests(PostgresFixture postgres) : PostgresTest(postg
         await page.GetByRole(AriaRole.Button, new() { Name = "重新加载（放弃我的修改）" }).ClickAsync();
         await Expect(page.Locator(".toolbar .origin")).ToContainTextAsync("草稿（修订 2）");
         await Expect(page.GetByTestId("step-home-visit")).ToContainTextAsync("入户调查（两人以上）");
+
+        // A procedure Ningxia has no version of starts from the country default (or another province's).
+        await page.GetByRole(AriaRole.Button, new() { Name = "孤儿、事实无人抚养儿童基本生活保障" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "以 全国 第 1 版为起点" }).ClickAsync();
+        await Expect(page.Locator(".toolbar .origin")).ToContainTextAsync("以 全国 第 1 版为起点 · 有未保存的修改");
+        await page.GetByRole(AriaRole.Button, new() { Name = "保存草稿" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("草稿已保存（修订 1）");
+        var orphanDraft = JsonNode.Parse(await (await colleague.GetAsync("/api/definitions/orphan-support/draft?region=64")).Content.ReadAsStringAsync())!;
+        Assert.Equal("64", orphanDraft["regionCode"]!.GetValue<string>());
 
         await page.GetByLabel("导入流程定义文件").SetInputFilesAsync(new FilePayload
         {

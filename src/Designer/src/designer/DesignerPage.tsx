@@ -4,7 +4,7 @@ import {
   type Connection, type EdgeChange, type NodeChange,
 } from "@xyflow/react";
 import "@xyflow/react/dist/style.css";
-import { ApiError, type Session } from "../api";
+import { ApiError, request, type Session } from "../api";
 import { fromVersion, locate, type Definition, type DefinitionError, type Step } from "./definition";
 import {
   addStep, connect, definitionToGraph, disconnect, graphToDefinition, relayout, removeSteps, renameStep, updateStep,
@@ -53,7 +53,9 @@ export default function DesignerPage({ session, onWorkbench, onLogout }: { sessi
   const [notice, setNotice] = useState<{ text: string; error?: boolean; reload?: boolean } | null>(null);
   const token = session.accessToken;
 
-  const refresh = useCallback(() => listDefinitions(token).then(setSummaries, e => setNotice({ text: message(e), error: true })), [token]);
+  const refresh = useCallback(() => listDefinitions(token)
+    .then(async list => { await loadRegionNames(token, [region, ...list.map(s => s.regionCode)]); setSummaries(list); })
+    .catch(e => setNotice({ text: message(e), error: true })), [token, region]);
   useEffect(() => { void refresh(); loadVocabulary(token).then(setVocabulary); }, [token, refresh]);
 
   const keys = useMemo(() => [...new Set(summaries.map(s => s.key))].sort(), [summaries]);
@@ -94,8 +96,13 @@ export default function DesignerPage({ session, onWorkbench, onLogout }: { sessi
   }
 
   async function importFile(file: File) {
+    const text = await file.text();
+    const key = keyOf(text);
+    const draft = summaries.find(s => s.key === key && s.regionCode === region)?.draft;
+    if (draft && !window.confirm(`导入将替换${regionName(region)}“${key}”的草稿（${draft.updatedBy} 保存的修订 ${draft.revision}），确定吗？`)) return;
+    if (!discardConfirmed(editor)) return;
     try {
-      const saved = await importDefinition(token, region, await file.text());
+      const saved = await importDefinition(token, region, text);
       await refresh();
       await open(saved.key);
       setNotice({ text: `已导入为草稿（修订 ${saved.revision}）${saved.valid ? "" : "，尚有问题需修正"}` });
@@ -160,9 +167,20 @@ export default function DesignerPage({ session, onWorkbench, onLogout }: { sessi
   );
 }
 
-function regionName(code: string) {
-  const provinces: Record<string, string> = { "": "全国", "22": "吉林省", "50": "重庆市", "64": "宁夏回族自治区" };
-  return provinces[code] ?? code;
+/** The procedure key a file names, if it is JSON at all; the service gives the reason when it is not. */
+function keyOf(text: string): string | null {
+  try { return (JSON.parse(text) as { key?: unknown }).key as string ?? null; } catch { return null; }
+}
+
+// Region names come from the service's regions (GET /api/admin/regions/{code}); a code it does not know shows as itself.
+const regionNames = new Map<string, string>([["", "全国"]]);
+const regionName = (code: string) => regionNames.get(code) ?? code;
+
+async function loadRegionNames(token: string, codes: string[]) {
+  await Promise.all(codes.filter(c => !regionNames.has(c)).map(async code => {
+    try { regionNames.set(code, (await request<{ name: string }>("GET", `/api/admin/regions/${code}`, token)).name); }
+    catch { regionNames.set(code, code); }
+  }));
 }
 
 function StartChooser({ procedure, region, sources, onChoose }: {
