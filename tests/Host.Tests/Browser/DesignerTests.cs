@@ -174,6 +174,18 @@ public sealed class DesignerTests(PostgresFixture postgres) : PostgresTest(postg
         await Expect(page.Locator(".toolbar .origin")).ToContainTextAsync("草稿（修订 2）");
         await Expect(page.GetByTestId("step-home-visit")).ToContainTextAsync("入户调查（两人以上）");
 
+        // A step removed by mistake comes back with 撤销, and goes again with 重做.
+        await SelectStepAsync(page, "民主评议");
+        await page.GetByRole(AriaRole.Button, new() { Name = "删除步骤" }).ClickAsync();
+        await Expect(page.GetByTestId("step-democratic-review")).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "撤销" }).ClickAsync();
+        await Expect(page.GetByTestId("step-democratic-review")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("validation")).ToContainTextAsync("校验通过");
+        await page.GetByRole(AriaRole.Button, new() { Name = "重做" }).ClickAsync();
+        await Expect(page.GetByTestId("step-democratic-review")).ToHaveCountAsync(0);
+        await page.GetByRole(AriaRole.Button, new() { Name = "撤销" }).ClickAsync();
+        await Expect(page.Locator(".toolbar .origin")).Not.ToContainTextAsync("有未保存的修改");
+
         // A procedure Ningxia has no version of starts from the country default (or another province's).
         await page.GetByRole(AriaRole.Button, new() { Name = "孤儿、事实无人抚养儿童基本生活保障" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "以 全国 第 1 版为起点" }).ClickAsync();

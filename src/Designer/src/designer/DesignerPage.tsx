@@ -19,11 +19,13 @@ import { StepNodeView, type DrawnStep } from "./StepNodeView";
 import { StepPanel } from "./StepPanel";
 import { ProcedurePanel } from "./ProcedurePanel";
 import { ChangeList, VersionHistory } from "./VersionHistory";
+import { checkpoint, record, redo, replace, undo, undoable, type Undoable } from "./undo";
 import { fieldLabel, kindLabel, procedureLabel } from "../words";
 
 interface Editor {
   key: string;
-  graph: ProcedureGraph;
+  /** The graph being edited, with the edits before it (undo) and those undone (redo). */
+  edits: Undoable<ProcedureGraph>;
   /** The draft revision this copy started from (0: there was no draft), sent as If-Match. */
   revision: number;
   /** The definition as last saved or loaded, to tell unsaved changes. */
@@ -36,7 +38,7 @@ interface Editor {
 
 const nodeTypes = { step: StepNodeView };
 const withoutLayout = (d: Definition) => JSON.stringify({ ...d, layout: undefined });
-const isDirty = (editor: Editor | null) => editor !== null && JSON.stringify(graphToDefinition(editor.graph)) !== editor.saved;
+const isDirty = (editor: Editor | null) => editor !== null && JSON.stringify(graphToDefinition(editor.edits.present)) !== editor.saved;
 const discardConfirmed = (editor: Editor | null) => !isDirty(editor) || window.confirm("当前流程有未保存的修改，确定放弃这些修改吗？");
 const message = (e: unknown) => (e instanceof ApiError
   ? [e.detail ?? e.title, ...Object.entries(e.errors).map(([f, m]) => `${fieldLabel(f)}：${m.join("；")}`)].join(" ")
@@ -83,8 +85,8 @@ export default function DesignerPage({ session, onWorkbench, onLogout }: { sessi
     }
   }
 
-  function start(key: string, definition: Definition, rest: Omit<Editor, "key" | "graph" | "saved">, dirty = false) {
-    setEditor({ key, graph: definitionToGraph(definition), saved: dirty ? "" : JSON.stringify(definition), ...rest });
+  function start(key: string, definition: Definition, rest: Omit<Editor, "key" | "edits" | "saved">, dirty = false) {
+    setEditor({ key, edits: undoable(definitionToGraph(definition)), saved: dirty ? "" : JSON.stringify(definition), ...rest });
   }
 
   /** Starts this region's procedure from another region's version (the country default or another province). */
@@ -214,12 +216,27 @@ function ProcedureEditor({ session, region, editor, setEditor, vocabulary, proce
   const [addKind, setAddKind] = useState("task");
   const [dialog, setDialog] = useState<"publish" | "versions" | null>(null);
   const [busy, setBusy] = useState(false);
-  const graph = editor.graph;
+  const graph = editor.edits.present;
   const definition = useMemo(() => graphToDefinition(graph), [graph]);
   const content = useMemo(() => withoutLayout(definition), [definition]);
   const dirty = isDirty(editor);
-  const setGraph = (change: (g: ProcedureGraph) => ProcedureGraph) =>
-    setEditor(e => (e ? { ...e, graph: change(e.graph) } : e));
+  const history = (step: (edits: Undoable<ProcedureGraph>) => Undoable<ProcedureGraph>) =>
+    setEditor(e => (e ? { ...e, edits: step(e.edits) } : e));
+  /** An edit the admin can undo; `asEdit: false` for changes that are not edits of their own (sizes, a drag under way). */
+  const setGraph = (change: (g: ProcedureGraph) => ProcedureGraph, asEdit = true) =>
+    history(edits => (asEdit ? record : replace)(edits, change(edits.present)));
+
+  // Ctrl+Z / Ctrl+Shift+Z (⌘ on a Mac) outside text fields, where the browser's own undo applies.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.key.toLowerCase() !== "z") return;
+      if ((e.target as HTMLElement).closest("input, textarea, select")) return;
+      e.preventDefault();
+      setEditor(current => (current ? { ...current, edits: (e.shiftKey ? redo : undo)(current.edits) } : current));
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [setEditor]);
 
   // Live validation by the service's one validator, a moment after the admin stops typing.
   const latest = useRef(0);
@@ -252,13 +269,13 @@ function ProcedureEditor({ session, region, editor, setEditor, vocabulary, proce
     if (removed.length) { setGraph(g => removeSteps(g, removed)); setSelected(null); }
     const moved = changes.some(c => c.type === "position" && c.dragging);
     const rest = changes.filter(c => c.type === "position" || c.type === "dimensions") as NodeChange<StepNode>[];
-    if (rest.length) setGraph(g => ({ ...g, nodes: applyNodeChanges(rest, g.nodes), layoutKept: g.layoutKept || moved }));
+    if (rest.length) setGraph(g => ({ ...g, nodes: applyNodeChanges(rest, g.nodes), layoutKept: g.layoutKept || moved }), false);
   };
   const onEdgesChange = (changes: EdgeChange<LinkEdge>[]) => {
     const removed = changes.flatMap(c => (c.type === "remove" ? [c.id] : []));
     if (removed.length) setGraph(g => disconnect(g, removed));
     const rest = changes.filter(c => c.type === "select");
-    if (rest.length) setGraph(g => ({ ...g, edges: applyEdgeChanges(rest, g.edges) }));
+    if (rest.length) setGraph(g => ({ ...g, edges: applyEdgeChanges(rest, g.edges) }), false);
   };
   const onConnect = (c: Connection) => {
     if (c.source !== c.target) setGraph(g => connect(g, c.source, c.sourceHandle ?? "next", c.target));
@@ -324,6 +341,8 @@ function ProcedureEditor({ session, region, editor, setEditor, vocabulary, proce
           setGraph(g => addStep(g, addKind, viewport));
         }}>添加步骤</button>
         <button onClick={() => setGraph(relayout)}>自动排版</button>
+        <button onClick={() => history(undo)} disabled={editor.edits.past.length === 0} title="Ctrl+Z">撤销</button>
+        <button onClick={() => history(redo)} disabled={editor.edits.future.length === 0} title="Ctrl+Shift+Z">重做</button>
         <button onClick={() => void save()} disabled={busy || !dirty}>保存草稿</button>
         <button className="primary" onClick={() => setDialog("publish")} disabled={busy || (!dirty && !editor.hasDraft)}>发布…</button>
         <button onClick={() => setDialog("versions")}>版本历史</button>
@@ -335,6 +354,7 @@ function ProcedureEditor({ session, region, editor, setEditor, vocabulary, proce
           nodes={drawn} edges={graph.edges} nodeTypes={nodeTypes}
           onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect}
           onNodeClick={(_, node) => setSelected(node.id)} onPaneClick={() => setSelected(null)}
+          onNodeDragStart={() => history(checkpoint)}
           deleteKeyCode={["Delete", "Backspace"]} fitView minZoom={0.2}
           defaultEdgeOptions={{ type: "smoothstep" }}>
           <Background />
@@ -374,7 +394,7 @@ function ProcedureEditor({ session, region, editor, setEditor, vocabulary, proce
         <VersionHistory token={token} procedure={editor.key} region={region} current={definition} onClose={() => setDialog(null)}
                         onOpen={(version, n) => {
                           setDialog(null);
-                          setEditor(e => (e ? { ...e, graph: definitionToGraph(fromVersion(version, region)), origin: `以第 ${n} 版为起点` } : e));
+                          setEditor(e => (e ? { ...e, edits: record(e.edits, definitionToGraph(fromVersion(version, region))), origin: `以第 ${n} 版为起点` } : e));
                         }} />
       )}
     </div>
