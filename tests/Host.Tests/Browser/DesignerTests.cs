@@ -186,6 +186,15 @@ public sealed class DesignerTests(PostgresFixture postgres) : PostgresTest(postg
         await page.GetByRole(AriaRole.Button, new() { Name = "撤销" }).ClickAsync();
         await Expect(page.Locator(".toolbar .origin")).Not.ToContainTextAsync("有未保存的修改");
 
+        // A new step dragged from the palette lands on the canvas, selected, and is not yet connected.
+        await page.GetByRole(AriaRole.Button, new() { Name = "＋ 张榜公示" }).DragToAsync(page.GetByTestId("canvas"));
+        var added = page.Locator("[data-testid^='step-step-']");
+        await Expect(added).ToHaveCountAsync(1);
+        await Expect(page.GetByRole(AriaRole.Region, new() { Name = "步骤属性" })).ToContainTextAsync("张榜公示");
+        await Expect(added.GetByTestId("node-error")).ToContainTextAsync("没有连接去向");
+        await page.GetByRole(AriaRole.Button, new() { Name = "撤销" }).ClickAsync();
+        await Expect(added).ToHaveCountAsync(0);
+
         // A procedure Ningxia has no version of starts from the country default (or another province's).
         await page.GetByRole(AriaRole.Button, new() { Name = "孤儿、事实无人抚养儿童基本生活保障" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "以 全国 第 1 版为起点" }).ClickAsync();

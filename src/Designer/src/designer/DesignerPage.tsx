@@ -7,7 +7,7 @@ import "@xyflow/react/dist/style.css";
 import { ApiError, request, type Session } from "../api";
 import { fromVersion, locate, type Definition, type DefinitionError, type Step } from "./definition";
 import {
-  addStep, connect, definitionToGraph, disconnect, graphToDefinition, relayout, removeSteps, renameStep, updateStep,
+  addStep, connect, definitionToGraph, nodeSize, disconnect, graphToDefinition, relayout, removeSteps, renameStep, updateStep,
   type LinkEdge, type ProcedureGraph, type StepNode,
 } from "./graph";
 import {
@@ -37,6 +37,8 @@ interface Editor {
 }
 
 const nodeTypes = { step: StepNodeView };
+/** What a palette chip carries while it is dragged onto the canvas. */
+const stepKindType = "application/x-procedure-step-kind";
 const withoutLayout = (d: Definition) => JSON.stringify({ ...d, layout: undefined });
 const isDirty = (editor: Editor | null) => editor !== null && JSON.stringify(graphToDefinition(editor.edits.present)) !== editor.saved;
 const discardConfirmed = (editor: Editor | null) => !isDirty(editor) || window.confirm("当前流程有未保存的修改，确定放弃这些修改吗？");
@@ -213,7 +215,6 @@ function ProcedureEditor({ session, region, editor, setEditor, vocabulary, proce
   const flow = useReactFlow();
   const [selected, setSelected] = useState<string | null>(null);
   const [errors, setErrors] = useState<DefinitionError[] | null>(null);
-  const [addKind, setAddKind] = useState("task");
   const [dialog, setDialog] = useState<"publish" | "versions" | null>(null);
   const [busy, setBusy] = useState(false);
   const graph = editor.edits.present;
@@ -325,6 +326,15 @@ function ProcedureEditor({ session, region, editor, setEditor, vocabulary, proce
     URL.revokeObjectURL(link.href);
   }
 
+  /** Adds a step of a kind where the admin dropped it (screen coordinates), selected for its properties. */
+  function addAt(kind: string, screen: { x: number; y: number }) {
+    const at = flow.screenToFlowPosition(screen);
+    const position = { x: at.x - nodeSize.width / 2, y: at.y - nodeSize.height / 2 };
+    const added = addStep(graph, kind, position);
+    setGraph(() => added);
+    setSelected(added.nodes[added.nodes.length - 1].id);
+  }
+
   const step = selected ? graph.nodes.find(n => n.id === selected)?.data.step : undefined;
   const steps = graph.nodes.map(n => n.data.step);
   const valid = errors !== null && errors.length === 0;
@@ -333,13 +343,6 @@ function ProcedureEditor({ session, region, editor, setEditor, vocabulary, proce
     <div className="editor">
       <div className="toolbar" role="toolbar" aria-label="编辑">
         <span className="origin">{definition.name} · {editor.origin}{dirty ? " · 有未保存的修改" : ""}</span>
-        <select aria-label="新步骤类型" value={addKind} onChange={e => setAddKind(e.target.value)}>
-          {vocabulary.kinds.map(k => <option key={k} value={k}>{kindLabel(k)}</option>)}
-        </select>
-        <button onClick={() => {
-          const viewport = flow.screenToFlowPosition({ x: window.innerWidth / 2, y: window.innerHeight / 3 });
-          setGraph(g => addStep(g, addKind, viewport));
-        }}>添加步骤</button>
         <button onClick={() => setGraph(relayout)}>自动排版</button>
         <button onClick={() => history(undo)} disabled={editor.edits.past.length === 0} title="Ctrl+Z">撤销</button>
         <button onClick={() => history(redo)} disabled={editor.edits.future.length === 0} title="Ctrl+Shift+Z">重做</button>
@@ -348,8 +351,24 @@ function ProcedureEditor({ session, region, editor, setEditor, vocabulary, proce
         <button onClick={() => setDialog("versions")}>版本历史</button>
         <button onClick={exportJson}>导出 JSON</button>
       </div>
+      <div className="palette" role="group" aria-label="添加步骤（拖到画布上，或点击添加到画面中央）">
+        {vocabulary.kinds.map(kind => (
+          <button key={kind} draggable className={`chip kind-${kind}`} title="拖到画布上放置"
+                  onDragStart={e => { e.dataTransfer.setData(stepKindType, kind); e.dataTransfer.effectAllowed = "copy"; }}
+                  onClick={() => addAt(kind, { x: window.innerWidth / 2, y: window.innerHeight / 2 })}>
+            ＋ {kindLabel(kind)}
+          </button>
+        ))}
+      </div>
       <Problems errors={errors} steps={steps} onSelect={select} />
-      <div className="canvas">
+      <div className="canvas" data-testid="canvas"
+           onDragOver={e => { if (e.dataTransfer.types.includes(stepKindType)) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; } }}
+           onDrop={e => {
+             const kind = e.dataTransfer.getData(stepKindType);
+             if (!kind) return;
+             e.preventDefault();
+             addAt(kind, { x: e.clientX, y: e.clientY });
+           }}>
         <ReactFlow<DrawnStep, LinkEdge>
           nodes={drawn} edges={graph.edges} nodeTypes={nodeTypes}
           onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect}
