@@ -68,9 +68,13 @@ public sealed class DefinitionCatalog(ILogger<DefinitionCatalog> logger)
         return record;
     }
 
+    /// <summary>Who published a version that came from the shipped files.</summary>
+    public const string ShippedBy = "workflows/";
+
     /// <summary>
     /// Publishes each shipped definition in <paramref name="directory"/> whose <c>revision</c> is newer than any
-    /// revision already imported for its key and region. Invalid files are reported and skipped, never published.
+    /// revision already imported for its key and region, unless the region has published a version of its own since.
+    /// Invalid files are reported and skipped, never published.
     /// </summary>
     public async Task<IReadOnlyList<string>> ImportDirectoryAsync(WorkflowDb db, string directory, DateTime now,
         CancellationToken ct = default)
@@ -92,12 +96,19 @@ public sealed class DefinitionCatalog(ILogger<DefinitionCatalog> logger)
                 continue;
             }
             var definition = DefinitionJson.Parse(json);
-            var imported = await db.DefinitionVersions
-                .Where(v => v.Key == definition.Key && v.RegionCode == definition.RegionCode)
-                .MaxAsync(v => v.SourceRevision, ct) ?? 0;
+            var versions = db.DefinitionVersions.Where(v => v.Key == definition.Key && v.RegionCode == definition.RegionCode);
+            var imported = await versions.MaxAsync(v => v.SourceRevision, ct) ?? 0;
             if ((definition.Revision ?? 1) <= imported) continue;
+            // A region that has published its own version since keeps it: an upgrade never overrides a province's decision.
+            if (await versions.OrderByDescending(v => v.Version).Select(v => v.PublishedBy).FirstOrDefaultAsync(ct) is { } by
+                && by != ShippedBy)
+            {
+                logger.LogWarning("Shipped {Key} revision {Revision} for region '{Region}' not published: the region's latest version is {By}'s own",
+                    definition.Key, definition.Revision, definition.RegionCode, by);
+                continue;
+            }
             definition.Revision ??= 1;
-            var version = await PublishAsync(db, DefinitionJson.Write(definition), "workflows/", now, ct);
+            var version = await PublishAsync(db, DefinitionJson.Write(definition), ShippedBy, now, ct);
             logger.LogInformation("Published {Key} for region '{Region}' as version {Version} from {File}",
                 version.Key, version.RegionCode, version.Version, Path.GetFileName(file));
         }
