@@ -204,6 +204,7 @@ export function ProcedureEditor({ session, region, editor, setEditor, vocabulary
         <StepOutline steps={steps} start={graph.head.start} selected={selected} errors={errorsByStep} onSelect={select} />
         {step
           ? <StepPanel key={step.id} step={step} steps={steps} vocabulary={vocabulary} procedures={procedures}
+                       parameters={graph.head.parameters ?? {}}
                        errors={errorsByStep.get(step.id) ?? []} isStart={graph.head.start === step.id}
                        onChange={s => setGraph(g => updateStep(g, s))}
                        onRename={id => { setGraph(g => renameStep(g, step.id, id)); setSelected(id); }}

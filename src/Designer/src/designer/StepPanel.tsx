@@ -9,6 +9,8 @@ interface Props {
   steps: Step[];
   vocabulary: Vocabulary;
   procedures: string[];
+  /** The procedure's parameters, which expressions read as params.name. */
+  parameters: Record<string, unknown>;
   errors: DefinitionError[];
   isStart: boolean;
   onChange: (step: Step) => void;
@@ -48,7 +50,7 @@ function TargetSelect({ label, value, steps, self, errors, onChange }: {
 }
 
 /** The property panel of one step: the fields its kind has, each input fit for its value, problems beside them. */
-export function StepPanel({ step, steps, vocabulary, procedures, errors, isStart, onChange, onRename, onDelete, onMakeStart }: Props) {
+export function StepPanel({ step, steps, vocabulary, procedures, parameters, errors, isStart, onChange, onRename, onDelete, onMakeStart }: Props) {
   const [id, setId] = useState(step.id);
   useEffect(() => setId(step.id), [step.id]);
   const set = (patch: Partial<Step>) => onChange({ ...step, ...patch });
@@ -153,6 +155,7 @@ export function StepPanel({ step, steps, vocabulary, procedures, errors, isStart
           <input className="code" value={step.reason ?? ""} onChange={e => set({ reason: e.target.value || undefined })} />
         </Field>
       </>}
+      {["decision", "payment", "notice", "action", "end"].includes(step.kind) && <ExpressionHelp parameters={parameters} />}
       <div className="actions">
         <button onClick={onMakeStart} disabled={isStart}>{isStart ? "已是起始步骤" : "设为起始步骤"}</button>
         <button className="danger" onClick={onDelete}>删除步骤</button>
@@ -249,5 +252,22 @@ function BranchFields({ step, set, at, steps }: { step: Step; set: Set; at: At; 
       ))}
       <button onClick={() => set({ branches: [...branches, { to: "" }] })}>添加分支</button>
     </fieldset>
+  );
+}
+
+/** What an expression may read, in words, with this procedure's own parameters: admins are not programmers. */
+function ExpressionHelp({ parameters }: { parameters: Record<string, unknown> }) {
+  return (
+    <details className="help">
+      <summary>表达式怎么写？</summary>
+      <ul>
+        <li><code>data.字段</code>：申请和办理中填写的数据，如 <code>data.amount</code>、<code>data.disputed === true</code></li>
+        <li><code>params.参数</code>：本流程的参数{Object.keys(parameters).length > 0 && <>：{Object.entries(parameters).map(([name, value]) => (
+          <code key={name}> params.{name}（{JSON.stringify(value)}）</code>))}</>}</li>
+        <li><code>standard.urbanMonthly</code>、<code>standard.ruralMonthly</code>：当地城市、农村低保标准（元/月）</li>
+        <li><code>payments.count</code>：本案已发放次数</li>
+        <li>比较用 <code>===</code>、<code>&lt;=</code>，并且用 <code>&amp;&amp;</code>，或者用 <code>||</code>；例如 <code>data.amount &lt;= params.townshipLimit</code></li>
+      </ul>
+    </details>
   );
 }
