@@ -98,7 +98,8 @@ export default function DesignerPage({ session, onWorkbench, onLogout }: { sessi
         <ul>
           {keys.map(key => {
             const own = summaries.find(s => s.key === key && s.regionCode === region);
-            const name = own?.name ?? summaries.find(s => s.key === key && s.regionCode === "")?.name ?? procedureLabel(key);
+            const name = own?.name ?? summaries.find(s => s.key === key && s.regionCode === "")?.name
+              ?? summaries.find(s => s.key === key)?.name ?? procedureLabel(key);
             return (
               <li key={key}>
                 <button aria-pressed={editor?.key === key} onClick={() => { if (discardConfirmed(editor)) void open(key); }}>
