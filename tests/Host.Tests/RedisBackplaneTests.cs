@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Workflows.Host.Tests.Support;
-using Workflows.Testing;
 
 namespace Workflows.Host.Tests;
 

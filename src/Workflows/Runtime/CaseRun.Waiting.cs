@@ -1,19 +1,8 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using Workflows.Access;
-using Workflows.Applicants;
-using Workflows.Calendar;
-using Workflows.Cases;
 using Workflows.Definitions;
 using Workflows.Payments;
 using Workflows.Notices;
-using Workflows.Persistence;
-using Workflows.Policies;
-using Workflows.Regions;
-using Workflows.Tasks;
 using Workflows.Timers;
-using TaskStatus = Workflows.Tasks.TaskStatus;
 
 namespace Workflows.Runtime;
 
