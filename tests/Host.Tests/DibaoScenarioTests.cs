@@ -290,9 +290,10 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         admin = await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword);
         var township = await host.LoginAsync("50-township-officer");
         var review = (await township.GetOk("/api/tasks"))["items"]!.AsArray().Single(t => t!["step"]!.GetValue<string>() == "periodic-review")!;
+        Assert.Equal(["continue", "terminate"], review["outcomes"]!.AsArray().Select(o => o!.GetValue<string>()));
         var refused = await Api.ExpectProblem(await township.PostAsync($"/api/tasks/{review["id"]}/complete",
-            new { outcome = "gradual-exit", data = new { perCapitaIncome = 900 } }), HttpStatusCode.UnprocessableEntity, "data.outcome");
-        Assert.Contains("疫情期间暂停低保退出工作", refused["errors"]!["data.outcome"]![0]!.GetValue<string>());
+            new { outcome = "gradual-exit", data = new { perCapitaIncome = 900 } }), HttpStatusCode.UnprocessableEntity, "outcome");
+        Assert.Contains("continue / terminate", refused["errors"]!["outcome"]![0]!.GetValue<string>());
         await township.PostOk($"/api/tasks/{review["id"]}/complete", new { outcome = "continue" });
 
         // Chongqing lifts the suspension by publishing; the case above keeps its version, new cases follow.
@@ -301,6 +302,7 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         township = await host.LoginAsync("50-township-officer");
         var reviews = (await township.GetOk("/api/tasks"))["items"]!.AsArray();
         review = reviews.Single(t => t!["caseId"]!.GetValue<string>() == lifted["id"]!.GetValue<string>())!;
+        Assert.Equal(["continue", "gradual-exit", "exit", "terminate"], review["outcomes"]!.AsArray().Select(o => o!.GetValue<string>()));
         // 000 §二: above the standard 700 and below 2 × 700 = 1400 — 1400 itself is outside the band.
         await Api.ExpectProblem(await township.PostAsync($"/api/tasks/{review["id"]}/complete",
             new { outcome = "gradual-exit", data = new { perCapitaIncome = 1400 } }), HttpStatusCode.UnprocessableEntity, "data.perCapitaIncome");

@@ -136,7 +136,13 @@ public static partial class DefinitionValidator
                 if (step.Outcomes.Count == 0) error($"{at}.outcomes", "人工办理步骤至少需要一个办理结果 (a task needs at least one outcome)");
                 foreach (var group in step.Outcomes.GroupBy(o => o.Name).Where(g => g.Count() > 1))
                     error($"{at}.outcomes[{group.Key}]", "办理结果名称重复 (outcome name is used twice)");
-                foreach (var outcome in step.Outcomes) Target(outcome.To, $"outcomes[{outcome.Name}].to");
+                foreach (var outcome in step.Outcomes)
+                {
+                    Target(outcome.To, $"outcomes[{outcome.Name}].to");
+                    CheckExpression(outcome.When, $"{at}.outcomes[{outcome.Name}].when", error);
+                }
+                if (step.Outcomes.All(o => o.When is not null))
+                    error($"{at}.outcomes", "至少一个办理结果须不设条件，任务才总有结果可选 (at least one outcome must be unconditional)");
                 if (step.Deadline is { } deadline) CheckDeadline(step, deadline, at, level, error);
                 foreach (var (rule, i) in step.Form.Select((r, i) => (r, i))) CheckRule(rule, $"{at}.form[{i}]", error);
                 break;
@@ -211,6 +217,9 @@ public static partial class DefinitionValidator
                 break;
             case "auto" when step.Outcomes.First(o => o.Name == deadline.Outcome).RequiresComment:
                 error($"{at}.deadline.outcome", "需书面理由的结果不能自动办理 (an automatic outcome cannot be one that requires a written reason)");
+                break;
+            case "auto" when step.Outcomes.First(o => o.Name == deadline.Outcome).When is not null:
+                error($"{at}.deadline.outcome", "有条件的结果不能自动办理 (an automatic outcome cannot be a conditional one)");
                 break;
             case "escalate":
                 if (!Roles.IsKnown(deadline.EscalateTo))

@@ -101,6 +101,8 @@ public sealed class OutcomeDefinition
     public string? Label { get; set; }
     public string To { get; set; } = "";
     public bool RequiresComment { get; set; }
+    /// <summary>Offered only when this holds as the task is created (e.g. exits while a province has not suspended them).</summary>
+    public string? When { get; set; }
 }
 
 public sealed class Branch

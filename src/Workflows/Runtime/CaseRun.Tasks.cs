@@ -91,7 +91,7 @@ internal sealed partial class CaseRun
             Role = step.Role!,
             Level = RegionCode.NameOf(level),
             RegionCode = RegionCode.AtLevel(_case.RegionCode, level),
-            Outcomes = string.Join(',', step.Outcomes.Select(o => o.Name)),
+            Outcomes = string.Join(',', step.Outcomes.Where(o => o.When is null || Holds(o.When)).Select(o => o.Name)),
             CreatedAt = Now,
             DueAt = step.Deadline is { } d ? _engine.Calendar.DueAt(Now, d.WorkingDays) : null,
         };

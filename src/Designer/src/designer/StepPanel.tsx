@@ -217,12 +217,15 @@ function TaskFields({ step, set, at, steps, vocabulary }: { step: Step; set: Set
       <legend>办理结果</legend>
       {outcomes.map((o, i) => (
         <div className="item" key={i} data-testid={`outcome-${o.name}`}>
-          <Field label="结果名称（英文）" errors={at(`outcomes[${o.name}]`).filter(e => !e.path.endsWith(".to"))}>
+          <Field label="结果名称（英文）" errors={at(`outcomes[${o.name}]`).filter(e => !e.path.endsWith(".to") && !e.path.endsWith(".when"))}>
             <input value={o.name} onChange={e => setOutcome(i, { name: e.target.value })} />
           </Field>
           <Field label="按钮文字"><input value={o.label ?? ""} onChange={e => setOutcome(i, { label: e.target.value || undefined })} /></Field>
           <TargetSelect label={`“${o.label || o.name}”去向`} value={o.to} steps={steps} self={step.id}
                         errors={at(`outcomes[${o.name}].to`)} onChange={to => setOutcome(i, { to })} />
+          <Field label="可选条件（表达式，不填则总可选）" errors={at(`outcomes[${o.name}].when`)}>
+            <input className="code" value={o.when ?? ""} onChange={e => setOutcome(i, { when: e.target.value || undefined })} />
+          </Field>
           <Field label="须填写书面理由">
             <input type="checkbox" checked={o.requiresComment === true} onChange={e => setOutcome(i, { requiresComment: e.target.checked || undefined })} />
           </Field>

@@ -1,7 +1,7 @@
 // A procedure definition as the service stores it (workflows/schema/procedure.schema.json). Fields the designer
 // does not edit are carried through untouched, so a definition survives the designer exactly.
 
-export interface Outcome { name: string; label?: string; to: string; requiresComment?: boolean }
+export interface Outcome { name: string; label?: string; to: string; requiresComment?: boolean; when?: string }
 export interface Branch { when?: string; to: string }
 export interface Deadline { workingDays: number; onTimeout: string; outcome?: string; escalateTo?: string }
 export interface FieldRule { field: string; required?: boolean; when?: string; check?: string; message: string }
