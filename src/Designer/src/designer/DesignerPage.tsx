@@ -130,7 +130,7 @@ export default function DesignerPage({ session, onWorkbench, onLogout }: { sessi
         {editor && vocabulary && (
           <ReactFlowProvider>
             <ProcedureEditor key={`${editor.key}:${region}`} session={session} region={region} editor={editor} setEditor={setEditor}
-                             vocabulary={vocabulary} procedures={keys} setNotice={setNotice} onPublished={refresh} />
+                             vocabulary={vocabulary} procedures={keys} setNotice={setNotice} onStored={refresh} />
           </ReactFlowProvider>
         )}
         {!editor && !choosing && <p className="muted empty">从左侧选择一个流程。</p>}

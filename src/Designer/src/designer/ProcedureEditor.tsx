@@ -17,7 +17,7 @@ import { ProcedurePanel } from "./ProcedurePanel";
 import { ChangeList, VersionHistory } from "./VersionHistory";
 import { checkpoint, record, redo, replace, undo, type Undoable } from "./undo";
 import { fieldLabel, kindLabel } from "../words";
-import { isDirty, problemText, type Editor, type Notice } from "./editor";
+import { problemText, type Editor, type Notice } from "./editor";
 
 const nodeTypes = { step: StepNodeView };
 /** What a palette chip carries while it is dragged onto the canvas. */
@@ -25,10 +25,12 @@ const stepKindType = "application/x-procedure-step-kind";
 const withoutLayout = (d: Definition) => JSON.stringify({ ...d, layout: undefined });
 
 /** One procedure on the canvas: edits, live validation, save, publish, history. */
-export function ProcedureEditor({ session, region, editor, setEditor, vocabulary, procedures, setNotice, onPublished }: {
+export function ProcedureEditor({ session, region, editor, setEditor, vocabulary, procedures, setNotice, onStored }: {
   session: Session; region: string; editor: Editor; setEditor: (update: (e: Editor | null) => Editor | null) => void;
   vocabulary: Vocabulary; procedures: string[];
-  setNotice: (n: Notice | null) => void; onPublished: () => Promise<unknown>;
+  setNotice: (n: Notice | null) => void;
+  /** A draft was saved or a version published: the procedure list changes. */
+  onStored: () => Promise<unknown>;
 }) {
   const token = session.accessToken;
   const flow = useReactFlow();
@@ -39,7 +41,7 @@ export function ProcedureEditor({ session, region, editor, setEditor, vocabulary
   const graph = editor.edits.present;
   const definition = useMemo(() => graphToDefinition(graph), [graph]);
   const content = useMemo(() => withoutLayout(definition), [definition]);
-  const dirty = isDirty(editor);
+  const dirty = JSON.stringify(definition) !== editor.saved; // isDirty, from the definition already worked out above
   const history = (step: (edits: Undoable<ProcedureGraph>) => Undoable<ProcedureGraph>) =>
     setEditor(e => (e ? { ...e, edits: step(e.edits) } : e));
   /** An edit the admin can undo; `asEdit: false` for changes that are not edits of their own (sizes, a drag under way). */
@@ -113,7 +115,7 @@ export function ProcedureEditor({ session, region, editor, setEditor, vocabulary
       const saved = await saveDraft(token, definition, editor.revision);
       setEditor(e => (e ? { ...e, revision: saved.revision, saved: JSON.stringify(definition), hasDraft: true, origin: `草稿（修订 ${saved.revision}）` } : e));
       setNotice({ text: `草稿已保存（修订 ${saved.revision}）${saved.valid ? "" : `，尚有 ${saved.errors.length} 个问题，不能发布`}` });
-      void onPublished();
+      void onStored();
       return true;
     } catch (e) {
       const conflict = e instanceof ApiError && e.status === 409;
@@ -130,7 +132,7 @@ export function ProcedureEditor({ session, region, editor, setEditor, vocabulary
       setDialog(null);
       setEditor(e => (e ? { ...e, revision: 0, hasDraft: false, published: definition, saved: JSON.stringify(definition), origin: `第 ${version} 版` } : e));
       setNotice({ text: `已发布第 ${version} 版。正在办理的案件仍按原版本办理，新受理的案件按第 ${version} 版办理。` });
-      await onPublished();
+      await onStored();
     } catch (e) {
       setNotice({ text: `发布失败：${problemText(e)}`, error: true, reload: e instanceof ApiError && e.status === 409 });
     } finally { setBusy(false); }
