@@ -51,10 +51,12 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         data = new { residence = "urban" },
     };
 
-    internal static async Task<JsonNode> CompleteAsync(ServiceHost host, Province p, string role, string step, object body)
+    /// <summary>Completes the open task at that step — of the given case when several cases wait there.</summary>
+    internal static async Task<JsonNode> CompleteAsync(ServiceHost host, Province p, string role, string step, object body, JsonNode? ofCase = null)
     {
         var api = await host.LoginAsync($"{p.Code}-{role}");
-        var task = (await api.GetOk("/api/tasks"))["items"]!.AsArray().Single(t => t!["step"]!.GetValue<string>() == step)!;
+        var task = (await api.GetOk("/api/tasks"))["items"]!.AsArray().Single(t => t!["step"]!.GetValue<string>() == step
+            && (ofCase is null || t["caseId"]!.GetValue<string>() == ofCase["id"]!.GetValue<string>()))!;
         return await api.PostOk($"/api/tasks/{task["id"]}/complete", body);
     }
 

@@ -55,17 +55,9 @@ public sealed class DesignerTests(PostgresFixture postgres) : PostgresTest(postg
     /// <summary>Drives one dibao case to its township review and reports that the application is disputed.</summary>
     private static async Task<string> ReviewAsDisputedAsync(ServiceHost host, Province p, JsonNode @case)
     {
-        await CompleteOfAsync(host, p, @case, "village-caseworker", "home-visit", new { outcome = "confirm" });
-        var reviewed = await CompleteOfAsync(host, p, @case, "township-officer", "township-review", new { outcome = "approve", data = new { disputed = true } });
+        await CompleteAsync(host, p, "village-caseworker", "home-visit", new { outcome = "confirm" }, @case);
+        var reviewed = await CompleteAsync(host, p, "township-officer", "township-review", new { outcome = "approve", data = new { disputed = true } }, @case);
         return reviewed["step"]!.GetValue<string>();
-    }
-
-    private static async Task<JsonNode> CompleteOfAsync(ServiceHost host, Province p, JsonNode @case, string role, string step, object body)
-    {
-        var api = await host.LoginAsync($"{p.Code}-{role}");
-        var task = (await api.GetOk("/api/tasks"))["items"]!.AsArray()
-            .Single(t => t!["step"]!.GetValue<string>() == step && t["caseId"]!.GetValue<string>() == @case["id"]!.GetValue<string>())!;
-        return await api.PostOk($"/api/tasks/{task["id"]}/complete", body);
     }
 
     [Fact]
@@ -126,7 +118,7 @@ public sealed class DesignerTests(PostgresFixture postgres) : PostgresTest(postg
         Assert.Equal(2, after["definition"]!["version"]!.GetValue<int>());
         // The case started before keeps version 1: its dispute still goes to the democratic review.
         Assert.Equal("democratic-review", await ReviewAsDisputedAsync(host, Ningxia, before));
-        await CompleteOfAsync(host, Ningxia, before, "village-caseworker", "democratic-review", new { outcome = "approve" });
+        await CompleteAsync(host, Ningxia, "village-caseworker", "democratic-review", new { outcome = "approve" }, before);
         Assert.Equal("notice", await ReviewAsDisputedAsync(host, Ningxia, after));
 
         // Jilin is untouched: its own version 1, with its democratic review.
