@@ -20,9 +20,9 @@ public static class CaseEndpoints
         group.MapPost("", async (StartCaseCommand command, HttpContext http, CaseEngine engine, WorkflowDb db,
             DefinitionCatalog catalog, WorkingDayCalendar calendar, TimeProvider clock, CancellationToken ct) =>
         {
-            var record = await engine.StartAsync(command, http.User.Actor(), ct);
-            return TypedResults.Created($"/api/cases/{record.Id}",
-                await CaseViews.LoadAsync(db, catalog, calendar, record, clock.GetUtcNow().UtcDateTime, ct));
+            var started = await engine.StartAsync(command, http.User.Actor(), ct);
+            return TypedResults.Created($"/api/cases/{started.Case.Id}",
+                await CaseViews.LoadAsync(db, catalog, calendar, started, clock.GetUtcNow().UtcDateTime, ct));
         });
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, WorkflowDb db, DefinitionCatalog catalog,

@@ -6,6 +6,7 @@ using Workflows.Cases;
 using Workflows.Definitions;
 using Workflows.Payments;
 using Workflows.Persistence;
+using Workflows.Runtime;
 using Workflows.Tasks;
 using TaskStatus = Workflows.Tasks.TaskStatus;
 
@@ -25,16 +26,27 @@ public sealed record CaseSummary(
 
 public static class CaseViews
 {
-    /// <summary>The case as API.md shows it; the record is the one a command just saved or a query just read.</summary>
+    /// <summary>The case as API.md shows it, as a command just left it.</summary>
+    public static Task<CaseView> LoadAsync(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar,
+        CommandResult result, DateTime now, CancellationToken ct) =>
+        LoadAsync(db, catalog, calendar, result.Case, result.OpenTasks, now, ct);
+
+    /// <summary>The case as API.md shows it, as a query just read it.</summary>
     public static async Task<CaseView> LoadAsync(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar,
         CaseRecord c, DateTime now, CancellationToken ct)
     {
+        var openTasks = await db.Tasks.AsNoTracking().Where(t => t.CaseId == c.Id && t.Status == TaskStatus.Open).ToListAsync(ct);
+        return await LoadAsync(db, catalog, calendar, c, openTasks, now, ct);
+    }
+
+    private static async Task<CaseView> LoadAsync(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar,
+        CaseRecord c, IReadOnlyList<TaskRecord> openTasks, DateTime now, CancellationToken ct)
+    {
         var id = c.Id;
         var version = (await catalog.GetAsync(db, c.DefinitionVersionId, ct)).Version;
-        var tasks = await db.Tasks.AsNoTracking().Where(t => t.CaseId == id && t.Status == TaskStatus.Open)
-            .OrderBy(t => t.CreatedAt).ToListAsync(ct);
         var history = await db.History.AsNoTracking().Where(h => h.CaseId == id).OrderBy(h => h.Id).ToListAsync(ct);
-        var payments = await db.Payments.AsNoTracking().Where(p => p.CaseId == id).OrderBy(p => p.Instalment).ToListAsync(ct);
+        List<PaymentRecord> payments = c.PaymentCount == 0 ? [] // the count is kept with every payment: nothing to read
+            : await db.Payments.AsNoTracking().Where(p => p.CaseId == id).OrderBy(p => p.Instalment).ToListAsync(ct);
         var data = JsonNode.Parse(c.DataJson);
         return new CaseView(
             c.Id, c.Procedure, c.RegionCode, c.Status, c.Step,
@@ -42,7 +54,7 @@ public static class CaseViews
             // Full ID for the officials who hold the case; lists and notices mask it.
             new ApplicantView(c.ApplicantName, c.ApplicantIdNumber),
             data?["data"],
-            tasks.Select(t => TaskView.Of(t, now, calendar)).ToArray(),
+            openTasks.OrderBy(t => t.CreatedAt).Select(t => TaskView.Of(t, now, calendar)).ToArray(),
             history.Select(h => new HistoryView(h.At, h.Actor, h.Step, h.Action, h.Outcome, h.Comment,
                 h.DetailsJson is null ? null : JsonNode.Parse(h.DetailsJson))).ToArray(),
             c.Approved is { } approved

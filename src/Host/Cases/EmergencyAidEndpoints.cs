@@ -30,9 +30,9 @@ public static class EmergencyAidEndpoints
             var command = new StartCaseCommand(Procedure, body.RegionCode, body.Applicant, Household: null, data);
             try
             {
-                var record = await engine.StartAsync(command, actor, ct);
-                return TypedResults.Created($"/api/cases/{record.Id}",
-                    await CaseViews.LoadAsync(db, catalog, calendar, record, clock.GetUtcNow().UtcDateTime, ct));
+                var started = await engine.StartAsync(command, actor, ct);
+                return TypedResults.Created($"/api/cases/{started.Case.Id}",
+                    await CaseViews.LoadAsync(db, catalog, calendar, started, clock.GetUtcNow().UtcDateTime, ct));
             }
             catch (InvalidInput e)
             {

@@ -49,8 +49,8 @@ public static class TaskEndpoints
         group.MapPost("/{id:guid}/complete", async (Guid id, CompleteTaskCommand command, HttpContext http, CaseEngine engine,
             WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar, TimeProvider clock, CancellationToken ct) =>
         {
-            var record = await engine.CompleteAsync(id, command, http.User.Actor(), ct);
-            return TypedResults.Ok(await CaseViews.LoadAsync(db, catalog, calendar, record, clock.GetUtcNow().UtcDateTime, ct));
+            var completed = await engine.CompleteAsync(id, command, http.User.Actor(), ct);
+            return TypedResults.Ok(await CaseViews.LoadAsync(db, catalog, calendar, completed, clock.GetUtcNow().UtcDateTime, ct));
         });
     }
 }

@@ -19,11 +19,13 @@ public sealed class DefinitionCatalog(ILogger<DefinitionCatalog> logger)
     public async Task<CompiledProcedure?> ResolveAsync(WorkflowDb db, string key, string regionCode, CancellationToken ct = default)
     {
         var regions = RegionCode.SelfAndAncestors(regionCode).ToList();
-        var record = await db.DefinitionVersions.AsNoTracking()
+        // Only the id: the definition itself is read once per version and kept compiled.
+        var versionId = await db.DefinitionVersions
             .Where(v => v.Key == key && regions.Contains(v.RegionCode))
             .OrderByDescending(v => v.RegionCode.Length).ThenByDescending(v => v.Version)
+            .Select(v => (long?)v.Id)
             .FirstOrDefaultAsync(ct);
-        return record is null ? null : Compiled(record);
+        return versionId is { } id ? await GetAsync(db, id, ct) : null;
     }
 
     public async Task<CompiledProcedure> GetAsync(WorkflowDb db, long versionId, CancellationToken ct = default)

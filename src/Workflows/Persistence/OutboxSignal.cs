@@ -5,13 +5,20 @@ namespace Workflows.Persistence;
 public sealed class OutboxSignal
 {
     private readonly SemaphoreSlim _pending = new(0, 1);
+    private int _signalled;
 
+    /// <summary>Many commits before the dispatcher wakes make one wake-up: its next read sees them all.</summary>
     public void Notify()
     {
-        try { _pending.Release(); }
-        catch (SemaphoreFullException) { /* already signalled */ }
+        if (Interlocked.Exchange(ref _signalled, 1) == 0) _pending.Release();
     }
 
-    /// <summary>True when signalled, false when the timeout passed first.</summary>
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _pending.WaitAsync(timeout, ct);
+    /// <summary>True when signalled, false when the timeout passed first. Re-armed before the caller reads the
+    /// outbox, so a commit after this returns signals again.</summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
+    {
+        var signalled = await _pending.WaitAsync(timeout, ct);
+        Interlocked.Exchange(ref _signalled, 0);
+        return signalled;
+    }
 }

@@ -75,7 +75,9 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             e.ToTable("tasks");
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => new { x.Status, x.Role, x.RegionCode });
-            e.HasIndex(x => x.CaseId);
+            // A case's open tasks are read by every command on it; with the status in the key the planner
+            // never reaches for the inbox index, whose open part is as large as all inboxes together.
+            e.HasIndex(x => new { x.CaseId, x.Status });
         });
         b.Entity<TimerRecord>(e =>
         {
@@ -95,7 +97,12 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.RegionCode, x.Until });
             e.HasIndex(x => x.CaseId);
         });
-        b.Entity<OutboxRecord>(e => { e.ToTable("outbox"); e.HasIndex(x => x.DispatchedAt); });
+        b.Entity<OutboxRecord>(e =>
+        {
+            e.ToTable("outbox");
+            // Only the rows still to send: the dispatcher's lookup stays small however long the table grows.
+            e.HasIndex(x => x.Id).HasDatabaseName("IX_outbox_pending").HasFilter("dispatched_at IS NULL");
+        });
         b.Entity<IdempotencyRecord>(e => { e.ToTable("idempotency_keys"); e.HasKey(x => new { x.Key, x.Username }); });
         b.Entity<SettingRecord>(e => { e.ToTable("settings"); e.HasKey(x => x.Key); });
 

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Workflows.Cases;
+using Workflows.Tasks;
 
 namespace Workflows.Runtime;
 
@@ -10,3 +12,7 @@ public sealed record StartCaseCommand(
 
 /// <summary>POST /api/tasks/{id}/complete.</summary>
 public sealed record CompleteTaskCommand(string? Outcome, JsonObject? Data, string? Comment);
+
+/// <summary>What a command on a case leaves: the case and every one of its tasks still open. The command has
+/// them all in hand, so the reply is built without reading them again.</summary>
+public sealed record CommandResult(CaseRecord Case, IReadOnlyList<TaskRecord> OpenTasks);

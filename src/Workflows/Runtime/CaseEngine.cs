@@ -27,7 +27,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     internal WorkingDayCalendar Calendar => calendar;
     internal DateTime Now { get; private set; } = clock.GetUtcNow().UtcDateTime;
 
-    public async Task<CaseRecord> StartAsync(StartCaseCommand command, Actor actor, CancellationToken ct = default)
+    public async Task<CommandResult> StartAsync(StartCaseCommand command, Actor actor, CancellationToken ct = default)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(command.Procedure)) errors.Add("procedure", "必填 (required)");
@@ -74,7 +74,8 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
                 ["data"] = command.Data?.DeepClone() ?? new JsonObject(),
             }.ToJsonString(),
         };
-        var run = await CaseRun.BeginAsync(this, record, procedure, actor, procedure.ReachOf(record.Step, null), ct);
+        var openTasks = new List<TaskRecord>();
+        var run = await CaseRun.BeginAsync(this, record, procedure, actor, procedure.ReachOf(record.Step, null), ct, openTasks);
         run.CheckRules(procedure.Definition.Rules, input: null, outcome: null, fieldPrefix: "");
         await ClaimOncePerAsync(record, procedure.Definition.OncePer, ct);
         db.Cases.Add(record);
@@ -82,16 +83,19 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         run.EnterStart();
         run.Finish();
         await SaveAsync(ct);
-        return record;
+        return new CommandResult(record, openTasks);
     }
 
-    public async Task<CaseRecord> CompleteAsync(Guid taskId, CompleteTaskCommand command, Actor actor, CancellationToken ct = default)
+    public async Task<CommandResult> CompleteAsync(Guid taskId, CompleteTaskCommand command, Actor actor, CancellationToken ct = default)
     {
-        // The task and its case in one round trip: this is the officials' hottest path.
-        var loaded = await (from t in db.Tasks
-                            where t.Id == taskId
-                            join c in db.Cases on t.CaseId equals c.Id
-                            select new { Task = t, Case = c }).FirstOrDefaultAsync(ct);
+        // The task, its case and the case's other open tasks in one round trip: this is the officials' hottest
+        // path, and with every open task in hand neither the steps nor the reply read them again.
+        var rows = await (from t in db.Tasks
+                          join c in db.Cases on t.CaseId equals c.Id
+                          where t.CaseId == db.Tasks.Where(x => x.Id == taskId).Select(x => x.CaseId).FirstOrDefault()
+                                && (t.Id == taskId || t.Status == TaskStatus.Open)
+                          select new { Task = t, Case = c }).ToListAsync(ct);
+        var loaded = rows.FirstOrDefault(r => r.Task.Id == taskId);
         if (loaded is null || !TaskAccess.CanSee(actor, loaded.Task)) throw new NotFoundProblem($"No task {taskId} in your inbox.");
         var (task, record) = (loaded.Task, loaded.Case);
         if (task.Status != TaskStatus.Open)
@@ -99,11 +103,12 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         if (task.ClaimedBy is { } holder && holder != actor.Username)
             throw new ConflictProblem($"任务已由 {holder} 认领 (task is claimed by {holder}).");
         var procedure = await catalog.GetAsync(db, record.DefinitionVersionId, ct);
-        var run = await CaseRun.BeginAsync(this, record, procedure, actor, procedure.ReachOf(task.Step, command.Outcome), ct);
+        var openTasks = rows.Select(r => r.Task).Where(t => t.Status == TaskStatus.Open).ToList();
+        var run = await CaseRun.BeginAsync(this, record, procedure, actor, procedure.ReachOf(task.Step, command.Outcome), ct, openTasks);
         run.CompleteTask(task, command.Outcome, command.Data, command.Comment);
         run.Finish();
         await SaveAsync(ct);
-        return record;
+        return new CommandResult(record, openTasks);
     }
 
     public async Task<TaskRecord> ClaimAsync(Guid taskId, Actor actor, CancellationToken ct = default)

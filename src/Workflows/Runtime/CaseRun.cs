@@ -56,13 +56,15 @@ internal sealed partial class CaseRun : IStepEffects
     public StepDefinition CurrentStep => _procedure.Step(_case.Step);
 
     /// <summary>Loads what the steps this command can reach may touch (<see cref="Reach"/>), so that the step
-    /// effects themselves need no queries and a command that cannot end the case loads nothing more.</summary>
+    /// effects themselves need no queries and a command that cannot end the case loads nothing more.
+    /// <paramref name="openTasks"/>: every open task of the case, when the caller has read them already (a new
+    /// case has none); the run keeps that list up to date as it completes, creates and cancels tasks.</summary>
     public static async Task<CaseRun> BeginAsync(CaseEngine engine, CaseRecord record, CompiledProcedure procedure,
-        Actor actor, Reach reach, CancellationToken ct)
+        Actor actor, Reach reach, CancellationToken ct, List<TaskRecord>? openTasks = null)
     {
         var db = engine.Db;
         var existing = db.Entry(record).State != EntityState.Detached;
-        var openTasks = existing && reach.MayEnd
+        openTasks ??= existing && reach.MayEnd
             ? await db.Tasks.Where(t => t.CaseId == record.Id && t.Status == TaskStatus.Open).ToListAsync(ct)
             : [];
         var claim = existing && procedure.Definition.OncePer is not null && (reach.MayReleaseClaim || reach.MayVerifyUnique)

@@ -565,7 +565,9 @@ namespace Workflows.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DispatchedAt");
+                    b.HasIndex("Id")
+                        .HasDatabaseName("IX_outbox_pending")
+                        .HasFilter("dispatched_at IS NULL");
 
                     b.ToTable("outbox", (string)null);
                 });
@@ -747,7 +749,7 @@ namespace Workflows.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CaseId");
+                    b.HasIndex("CaseId", "Status");
 
                     b.HasIndex("Status", "Role", "RegionCode");
 

@@ -548,7 +548,9 @@ namespace Workflows.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("DispatchedAt");
+                    b.HasIndex("Id")
+                        .HasDatabaseName("IX_outbox_pending")
+                        .HasFilter("dispatched_at IS NULL");
 
                     b.ToTable("outbox", (string)null);
                 });
@@ -728,7 +730,7 @@ namespace Workflows.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CaseId");
+                    b.HasIndex("CaseId", "Status");
 
                     b.HasIndex("Status", "Role", "RegionCode");
 
