@@ -57,7 +57,11 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         var api = await host.LoginAsync($"{p.Code}-{role}");
         var task = (await api.GetOk("/api/tasks"))["items"]!.AsArray().Single(t => t!["step"]!.GetValue<string>() == step
             && (ofCase is null || t["caseId"]!.GetValue<string>() == ofCase["id"]!.GetValue<string>()))!;
-        return await api.PostOk($"/api/tasks/{task["id"]}/complete", body);
+        var reply = await api.PostOk($"/api/tasks/{task["id"]}/complete", body);
+        // The reply is built from what the command holds; a fresh read of the case must show the same.
+        var read = await api.GetOk($"/api/cases/{reply["id"]}");
+        Assert.True(JsonNode.DeepEquals(read, reply), $"reply {reply.ToJsonString()}\n  read {read.ToJsonString()}");
+        return reply;
     }
 
     private static async Task PassNoticeAsync(Api admin, DateTimeOffset after) => await admin.PostOk("/api/test/clock", new { now = after });

@@ -54,7 +54,7 @@ public static class CaseViews
             // Full ID for the officials who hold the case; lists and notices mask it.
             new ApplicantView(c.ApplicantName, c.ApplicantIdNumber),
             data?["data"],
-            openTasks.OrderBy(t => t.CreatedAt).Select(t => TaskView.Of(t, now, calendar)).ToArray(),
+            openTasks.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Select(t => TaskView.Of(t, now, calendar)).ToArray(),
             history.Select(h => new HistoryView(h.At, h.Actor, h.Step, h.Action, h.Outcome, h.Comment,
                 h.DetailsJson is null ? null : JsonNode.Parse(h.DetailsJson))).ToArray(),
             c.Approved is { } approved
