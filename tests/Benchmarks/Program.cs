@@ -20,17 +20,23 @@ int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index])
 
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores; mode {mode}");
 await using var cluster = statements ? await PostgresCluster.StartAsync(StatementStats.Setting) : await PostgresCluster.StartAsync();
-double? tps = null;
+Func<Task<double>>? pgbench = null;
 if (mode == "throughput")
 {
     await cluster.CreateDatabaseAsync("pgbench");
-    var pgbench = Path.Combine(cluster.BinDirectory, "pgbench");
+    var program = Path.Combine(cluster.BinDirectory, "pgbench");
     var connect = $"-h {cluster.Host} -p {cluster.Port} -U postgres";
-    await PostgresCluster.RunAsync(pgbench, $"-i -s 10 -q {connect} pgbench");
-    var output = await PostgresCluster.RunAsync(pgbench, $"-c 8 -j 2 -T 20 {connect} pgbench");
-    tps = double.Parse(Regex.Match(output, @"tps = ([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
-    Console.WriteLine($"pgbench tpcb (-s 10, 8 clients, 20 s): {tps:F0} tps");
+    await PostgresCluster.RunAsync(program, $"-i -s 10 -q {connect} pgbench");
+    pgbench = async () =>
+    {
+        var output = await PostgresCluster.RunAsync(program, $"-c 8 -j 2 -T 20 {connect} pgbench");
+        var tps = double.Parse(Regex.Match(output, @"tps = ([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
+        Console.WriteLine($"pgbench tpcb (-s 10, 8 clients, 20 s): {tps:F0} tps");
+        return tps;
+    };
 }
+// The baseline before and after the service's run: this machine is shared, and the spread shows how far it drifted.
+var before = pgbench is null ? 0 : await pgbench();
 
 var (host, server) = await Program.StartHostAsync(await cluster.CreateDatabaseAsync("workflow"));
 var stats = statements ? new StatementStats(cluster, "workflow") : null;
@@ -38,7 +44,13 @@ try
 {
     var admin = await Program.LoginAsync(new HttpClient { BaseAddress = server }, "admin", Program.AdminPassword);
     if (mode == "push") await PushLatency.RunAsync(server, admin, Arg(1, 1000), Arg(2, 10), Arg(3, 4));
-    else await Program.ThroughputAsync(host, admin, Arg(1, 3000), Arg(2, 8), tps!.Value, stats);
+    else
+    {
+        var perSecond = await Program.ThroughputAsync(host, admin, Arg(1, 3000), Arg(2, 8), stats);
+        var after = await pgbench!();
+        Console.WriteLine($"ratio to pgbench tps: {perSecond / ((before + after) / 2):F2} " +
+            $"(to the run before: {perSecond / before:F2}, after: {perSecond / after:F2})");
+    }
 }
 finally
 {
@@ -72,7 +84,8 @@ public static partial class Program
         throw new TimeoutException("The Host did not become ready.");
     }
 
-    public static async Task ThroughputAsync(Process host, HttpClient admin, int cases, int clients, double tps, StatementStats? stats)
+    /// <summary>Task completions per second.</summary>
+    public static async Task<double> ThroughputAsync(Process host, HttpClient admin, int cases, int clients, StatementStats? stats)
     {
         if (stats is not null) await stats.InstallAsync();
         foreach (var (code, name) in new[] { ("22", "吉林省"), ("2201", "长春市"), ("220102", "南关区"), ("220102001", "永吉街道"), ("220102001001", "东风社区") })
@@ -94,12 +107,12 @@ public static partial class Program
         Console.WriteLine($"{cases} cases, {clients} concurrent clients");
         Console.WriteLine($"cases started: {cases} in {createSeconds:F1} s = {cases / createSeconds:F0}/s");
         Console.WriteLine($"task completions: {completed} in {completeSeconds:F1} s = {perSecond:F0}/s");
-        Console.WriteLine($"ratio to pgbench tps: {perSecond / tps:F2}");
         Console.WriteLine($"Host peak memory (VmHWM): {PeakMemoryKiB(host.Id) / 1024.0:F0} MiB");
         var requests = cases + completed;
         Console.WriteLine($"CPU per request (start or complete): Host {1000 * cpu.Host / requests:F2} ms, " +
             $"PostgreSQL {1000 * cpu.Postgres / requests:F2} ms, load generator {1000 * cpu.Self / requests:F2} ms");
         if (stats is not null) await stats.PrintAsync(requests);
+        return perSecond;
     }
 
     private static async Task<(int Completed, double CreateSeconds, double CompleteSeconds)> DriveCasesAsync(
