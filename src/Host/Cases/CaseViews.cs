@@ -44,9 +44,11 @@ public static class CaseViews
     {
         var id = c.Id;
         var version = (await catalog.GetAsync(db, c.DefinitionVersionId, ct)).Version;
-        var history = await db.History.AsNoTracking().Where(h => h.CaseId == id).OrderBy(h => h.Id).ToListAsync(ct);
-        List<PaymentRecord> payments = c.PaymentCount == 0 ? [] // the count is kept with every payment: nothing to read
-            : await db.Payments.AsNoTracking().Where(p => p.CaseId == id).OrderBy(p => p.Instalment).ToListAsync(ct);
+        var history = new List<HistoryRecord>();
+        await foreach (var h in HistoryOf.For(db)(db, id).WithCancellation(ct)) history.Add(h);
+        var payments = new List<PaymentRecord>();
+        if (c.PaymentCount > 0) // the count is kept with every payment: with none, there is nothing to read
+            await foreach (var p in PaymentsOf.For(db)(db, id).WithCancellation(ct)) payments.Add(p);
         var data = JsonNode.Parse(c.DataJson);
         return new CaseView(
             c.Id, c.Procedure, c.RegionCode, c.Status, c.Step,
@@ -64,6 +66,12 @@ public static class CaseViews
             payments.Select(Payment).ToArray(),
             c.CreatedAt, c.UpdatedAt);
     }
+
+    private static readonly PerModel<Func<WorkflowDb, Guid, IAsyncEnumerable<HistoryRecord>>> HistoryOf = new(() =>
+        EF.CompileAsyncQuery<WorkflowDb, Guid, HistoryRecord>((db, caseId) => db.History.AsNoTracking().Where(h => h.CaseId == caseId).OrderBy(h => h.Id)));
+
+    private static readonly PerModel<Func<WorkflowDb, Guid, IAsyncEnumerable<PaymentRecord>>> PaymentsOf = new(() =>
+        EF.CompileAsyncQuery<WorkflowDb, Guid, PaymentRecord>((db, caseId) => db.Payments.AsNoTracking().Where(p => p.CaseId == caseId).OrderBy(p => p.Instalment)));
 
     public static PaymentView Payment(PaymentRecord p) =>
         new(p.Id, p.CaseId, p.Period, p.Instalment, Money.ToYuan(p.AmountFen), p.Status, p.CreatedAt, JsonNode.Parse(p.BasisJson));

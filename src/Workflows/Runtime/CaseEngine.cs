@@ -90,11 +90,8 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     {
         // The task, its case and the case's other open tasks in one round trip: this is the officials' hottest
         // path, and with every open task in hand neither the steps nor the reply read them again.
-        var rows = await (from t in db.Tasks
-                          join c in db.Cases on t.CaseId equals c.Id
-                          where t.CaseId == db.Tasks.Where(x => x.Id == taskId).Select(x => x.CaseId).FirstOrDefault()
-                                && (t.Id == taskId || t.Status == TaskStatus.Open)
-                          select new { Task = t, Case = c }).ToListAsync(ct);
+        var rows = new List<TaskOfCase>();
+        await foreach (var row in TaskWithOpenTasksOfItsCase.For(db)(db, taskId).WithCancellation(ct)) rows.Add(row);
         var loaded = rows.FirstOrDefault(r => r.Task.Id == taskId);
         if (loaded is null || !TaskAccess.CanSee(actor, loaded.Task)) throw new NotFoundProblem($"No task {taskId} in your inbox.");
         var (task, record) = (loaded.Task, loaded.Case);
@@ -110,6 +107,16 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         await SaveAsync(ct);
         return new CommandResult(record, openTasks);
     }
+
+    private sealed record TaskOfCase(TaskRecord Task, CaseRecord Case);
+
+    private static readonly PerModel<Func<WorkflowDb, Guid, IAsyncEnumerable<TaskOfCase>>> TaskWithOpenTasksOfItsCase = new(() =>
+        EF.CompileAsyncQuery((WorkflowDb db, Guid taskId) =>
+            from t in db.Tasks
+            join c in db.Cases on t.CaseId equals c.Id
+            where t.CaseId == db.Tasks.Where(x => x.Id == taskId).Select(x => x.CaseId).FirstOrDefault()
+                  && (t.Id == taskId || t.Status == TaskStatus.Open)
+            select new TaskOfCase(t, c)));
 
     public async Task<TaskRecord> ClaimAsync(Guid taskId, Actor actor, CancellationToken ct = default)
     {
