@@ -12,11 +12,16 @@ namespace Workflows.Host.Notifications;
 /// rolled-back command never exist, so they are never sent. Woken at once by this process's commits and
 /// every second for other processes' commits; on PostgreSQL one dispatcher at a time holds an advisory
 /// lock, so events keep their order when several hosts share the database (with the Redis backplane any
-/// host reaches every client).
+/// host reaches every client). Sent rows are kept for <c>Outbox:RetentionDays</c> (7) for whoever traces a
+/// notification, then deleted, so the table holds days of traffic rather than the service's whole life.
 /// </summary>
 public sealed class OutboxDispatcher(Func<WorkflowDb> openDb, IHubContext<TaskHub> hub, OutboxSignal signal,
-    TimeProvider clock, ILogger<OutboxDispatcher> logger) : BackgroundService
+    TimeProvider clock, IConfiguration configuration, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
+    private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
+    private readonly TimeSpan _retention = Retention(configuration.GetValue("Outbox:RetentionDays", 7));
+    private DateTime _purgedAt = DateTime.MinValue;
+
     private const int BatchSize = 200;
     private const long AdvisoryLock = 0x5747_4F55_5442_4F58; // "WGOUTBOX"
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
@@ -33,6 +38,7 @@ public sealed class OutboxDispatcher(Func<WorkflowDb> openDb, IHubContext<TaskHu
             try
             {
                 while (await DispatchBatchAsync(stoppingToken) == BatchSize) { }
+                await PurgeSentAsync(stoppingToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -61,6 +67,22 @@ public sealed class OutboxDispatcher(Func<WorkflowDb> openDb, IHubContext<TaskHu
         await db.Outbox.Where(o => sent.Contains(o.Id)).ExecuteUpdateAsync(u => u.SetProperty(o => o.DispatchedAt, now), ct);
         await transaction.CommitAsync(ct);
         return rows.Count;
+    }
+
+    private static TimeSpan Retention(int days) => days >= 1
+        ? TimeSpan.FromDays(days)
+        : throw new InvalidOperationException($"Outbox:RetentionDays must be at least 1, not {days}.");
+
+    /// <summary>On the service's clock, so that a test moving the clock sees it happen.</summary>
+    private async Task PurgeSentAsync(CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        if (now - _purgedAt < PurgeEvery) return;
+        _purgedAt = now;
+        var sentBefore = now - _retention;
+        await using var db = openDb();
+        var deleted = await db.Outbox.Where(o => o.DispatchedAt < sentBefore).ExecuteDeleteAsync(ct);
+        if (deleted > 0) logger.LogInformation("Deleted {Count} outbox rows sent before {Before:u}", deleted, sentBefore);
     }
 
     private Task SendAsync(OutboxRecord row, CancellationToken ct)
