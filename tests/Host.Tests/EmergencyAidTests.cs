@@ -1,5 +1,8 @@
 using System.Net;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Host.Tests.Support;
+using Workflows.Persistence;
 using Workflows.Testing;
 
 namespace Workflows.Host.Tests;
@@ -29,6 +32,33 @@ public sealed class EmergencyAidTests(PostgresFixture postgres) : PostgresTest(p
         amount,
         reason,
     };
+
+    [Fact]
+    public async Task A_retry_after_the_service_stopped_before_keeping_the_response_is_refused_and_pays_nothing_twice()
+    {
+        var (host, admin, responder) = await StartAsync();
+        var aid = Aid(800);
+        await Api.Expect(await responder.PostAsync("/api/emergency-aid", aid, idempotencyKey: "fire-1"), HttpStatusCode.Created);
+
+        // What a stop between the command's commit and keeping its response leaves: the key executed (in the
+        // command's own transaction), no response, a reservation old enough to be taken over.
+        var openDb = host.Services.GetRequiredService<Func<WorkflowDb>>();
+        await using (var db = openDb())
+        {
+            var key = await db.IdempotencyKeys.SingleAsync(k => k.Key == "fire-1");
+            Assert.True(key.Executed);
+            key.Completed = false;
+            key.StatusCode = 0;
+            key.ResponseBody = null;
+            key.CreatedAt = key.CreatedAt.AddMinutes(-10);
+            await db.SaveChangesAsync();
+        }
+
+        await Api.ExpectProblem(await responder.PostAsync("/api/emergency-aid", aid, idempotencyKey: "fire-1"), HttpStatusCode.Conflict);
+        var cases = await admin.GetOk("/api/cases?procedure=emergency-aid");
+        Assert.Equal(1, cases["total"]!.GetValue<int>());
+        await using (var db = openDb()) Assert.Equal(1, await db.Payments.CountAsync());
+    }
 
     [Fact]
     public async Task Within_the_township_limit_it_is_approved_and_paid_at_once_with_paperwork_to_follow()

@@ -8,7 +8,10 @@ namespace Workflows.Host.Idempotency;
 /// Honours Idempotency-Key on POSTs (API.md, Conventions): the first request with a key runs and its
 /// response is kept; a retry with the same key and body gets that response again and changes nothing;
 /// the same key with another body is refused. The key is reserved before the request runs, so two
-/// retries racing each other cannot both execute. Server errors free the key for a genuine retry.
+/// retries racing each other cannot both execute. The request's own changes mark the key executed in their
+/// transaction, so a retry after a crash between that commit and keeping the response is refused rather than
+/// run twice (a second case, a second payment). Server errors before anything was committed free the key for a
+/// genuine retry.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
@@ -32,6 +35,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         var username = http.User.Identity?.Name ?? "";
         var hash = await HashAsync(http.Request);
         if (!await ReserveAsync(openDb, key, username, hash, http)) return;
+        MarkExecutedWithTheRequestsChanges(http.RequestServices.GetRequiredService<WorkflowDb>(), key, username);
 
         var original = http.Response.Body;
         await using var buffer = new MemoryStream();
@@ -54,7 +58,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
                 record.ContentType = http.Response.ContentType;
                 record.ResponseBody = System.Text.Encoding.UTF8.GetString(buffer.ToArray());
             }
-            else db.IdempotencyKeys.Remove(record);
+            else if (!record.Executed) db.IdempotencyKeys.Remove(record);
             await db.SaveChangesAsync();
             buffer.Position = 0;
             await buffer.CopyToAsync(original);
@@ -90,6 +94,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         }
         if (!existing.Completed)
         {
+            if (existing.Executed)
+            {
+                await Results.Problem(title: "Request already carried out", statusCode: 409,
+                    detail: "A request with this Idempotency-Key was carried out but its response was lost; read the current state instead of retrying.")
+                    .ExecuteAsync(http);
+                return false;
+            }
             if (now - existing.CreatedAt < InProgressExpiry)
             {
                 await Results.Problem(title: "Request in progress", statusCode: 409,
@@ -105,6 +116,15 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         http.Response.Headers["Idempotent-Replayed"] = "true";
         await http.Response.WriteAsync(existing.ResponseBody ?? "");
         return false;
+    }
+
+    /// <summary>The request's database context saves "executed" with whatever the request changes, in the same
+    /// transaction; a request that changes nothing leaves it unset.</summary>
+    private static void MarkExecutedWithTheRequestsChanges(WorkflowDb requestDb, string key, string username)
+    {
+        var mark = new IdempotencyRecord { Key = key, Username = username };
+        requestDb.IdempotencyKeys.Attach(mark);
+        mark.Executed = true;
     }
 
     private static async Task<string> HashAsync(HttpRequest request)

@@ -21,6 +21,9 @@ public sealed class IdempotencyRecord
     public string Username { get; set; } = "";
     public string RequestHash { get; set; } = "";
     public bool Completed { get; set; }
+    /// <summary>Set in the transaction of the request's own changes: once true the request never runs again,
+    /// even when the process stopped before its response was kept.</summary>
+    public bool Executed { get; set; }
     public int StatusCode { get; set; }
     public string? ContentType { get; set; }
     public string? ResponseBody { get; set; }

@@ -501,6 +501,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<bool>("Executed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("executed");
+
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasColumnType("text")

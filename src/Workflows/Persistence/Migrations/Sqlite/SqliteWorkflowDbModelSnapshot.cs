@@ -486,6 +486,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<bool>("Executed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("executed");
+
                     b.Property<string>("RequestHash")
                         .IsRequired()
                         .HasColumnType("TEXT")

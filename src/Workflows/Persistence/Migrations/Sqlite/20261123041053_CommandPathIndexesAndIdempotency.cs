@@ -2,10 +2,10 @@
 
 #nullable disable
 
-namespace Workflows.Persistence.Migrations.Postgres
+namespace Workflows.Persistence.Migrations.Sqlite
 {
     /// <inheritdoc />
-    public partial class CommandIndexes : Migration
+    public partial class CommandPathIndexesAndIdempotency : Migration
     {
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
@@ -17,6 +17,13 @@ namespace Workflows.Persistence.Migrations.Postgres
             migrationBuilder.DropIndex(
                 name: "IX_outbox_dispatched_at",
                 table: "outbox");
+
+            migrationBuilder.AddColumn<bool>(
+                name: "executed",
+                table: "idempotency_keys",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
 
             migrationBuilder.CreateIndex(
                 name: "IX_tasks_case_id_status",
@@ -40,6 +47,10 @@ namespace Workflows.Persistence.Migrations.Postgres
             migrationBuilder.DropIndex(
                 name: "IX_outbox_pending",
                 table: "outbox");
+
+            migrationBuilder.DropColumn(
+                name: "executed",
+                table: "idempotency_keys");
 
             migrationBuilder.CreateIndex(
                 name: "IX_tasks_case_id",
