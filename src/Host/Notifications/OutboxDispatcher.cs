@@ -18,10 +18,6 @@ namespace Workflows.Host.Notifications;
 public sealed class OutboxDispatcher(Func<WorkflowDb> openDb, IHubContext<TaskHub> hub, OutboxSignal signal,
     TimeProvider clock, IConfiguration configuration, ILogger<OutboxDispatcher> logger) : BackgroundService
 {
-    private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
-    private readonly TimeSpan _retention = Retention(configuration.GetValue("Outbox:RetentionDays", 7));
-    private DateTime _purgedAt = DateTime.MinValue;
-
     private const int BatchSize = 200;
     private const long AdvisoryLock = 0x5747_4F55_5442_4F58; // "WGOUTBOX"
     private static readonly TimeSpan Poll = TimeSpan.FromSeconds(1);
@@ -29,6 +25,9 @@ public sealed class OutboxDispatcher(Func<WorkflowDb> openDb, IHubContext<TaskHu
     // than that, rounds start at most this often and each carries what gathered meanwhile; a commit on a
     // quiet system is still sent at once.
     private static readonly TimeSpan Gather = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
+    private readonly TimeSpan _retention = Retention(configuration.GetValue("Outbox:RetentionDays", 7));
+    private DateTime _purgedAt = DateTime.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
