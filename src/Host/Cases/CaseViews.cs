@@ -44,11 +44,9 @@ public static class CaseViews
     {
         var id = c.Id;
         var version = (await catalog.GetAsync(db, c.DefinitionVersionId, ct)).Version;
-        var history = new List<HistoryRecord>();
-        await foreach (var h in HistoryOf.For(db)(db, id).WithCancellation(ct)) history.Add(h);
-        var payments = new List<PaymentRecord>();
-        if (c.PaymentCount > 0) // the count is kept with every payment: with none, there is nothing to read
-            await foreach (var p in PaymentsOf.For(db)(db, id).WithCancellation(ct)) payments.Add(p);
+        var history = await HistoryOf.For(db)(db, id).ToListAsync(ct);
+        List<PaymentRecord> payments = c.PaymentCount == 0 ? [] // the count is kept with every payment: with none, nothing to read
+            : await PaymentsOf.For(db)(db, id).ToListAsync(ct);
         var data = JsonNode.Parse(c.DataJson);
         return new CaseView(
             c.Id, c.Procedure, c.RegionCode, c.Status, c.Step,

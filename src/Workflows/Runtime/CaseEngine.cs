@@ -90,8 +90,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     {
         // The task, its case and the case's other open tasks in one round trip: this is the officials' hottest
         // path, and with every open task in hand neither the steps nor the reply read them again.
-        var rows = new List<TaskOfCase>();
-        await foreach (var row in TaskWithOpenTasksOfItsCase.For(db)(db, taskId).WithCancellation(ct)) rows.Add(row);
+        var rows = await TaskWithOpenTasksOfItsCase.For(db)(db, taskId).ToListAsync(ct);
         var loaded = rows.FirstOrDefault(r => r.Task.Id == taskId);
         if (loaded is null || !TaskAccess.CanSee(actor, loaded.Task)) throw new NotFoundProblem($"No task {taskId} in your inbox.");
         var (task, record) = (loaded.Task, loaded.Case);
