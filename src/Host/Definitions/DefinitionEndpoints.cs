@@ -10,7 +10,7 @@ using Workflows.Runtime;
 namespace Workflows.Host.Definitions;
 
 /// <summary>The designer's API (API.md, Definitions): read by every official, written by admins of the region.</summary>
-public static partial class DefinitionEndpoints
+public static class DefinitionEndpoints
 {
     public sealed record DefinitionSummary(string Key, string RegionCode, string Name, int? PublishedVersion, DraftInfo? Draft);
     public sealed record DraftInfo(bool Valid, DateTime UpdatedAt, string UpdatedBy, int Revision);
@@ -178,14 +178,14 @@ public static partial class DefinitionEndpoints
             throw new InvalidInput("file", $"不是有效的 JSON：第 {e.LineNumber + 1} 行附近 (not valid JSON: {e.Message})");
         }
         if (node is not JsonObject definition) throw new InvalidInput("file", "应为一个流程定义对象 (must be a definition object)");
-        if (definition["key"] is not JsonValue k || !k.TryGetValue<string>(out var key) || !ProcedureKey().IsMatch(key))
+        // Anything else may be wrong in a draft, but not what names it and makes it a procedure: the schema says
+        // what a key and a list of steps look like.
+        var errors = DefinitionValidator.Validate(text).Errors;
+        if (errors.Any(e => e.Path == "key"))
             throw new InvalidInput("key", "缺少流程标识或格式不符（小写字母、数字、连字符） (missing or malformed procedure key)");
-        if (definition["steps"] is not JsonArray) throw new InvalidInput("steps", "缺少步骤列表 (the definition has no steps)");
+        if (errors.Any(e => e.Path == "steps")) throw new InvalidInput("steps", "缺少步骤列表 (the definition has no steps)");
         return definition;
     }
-
-    [System.Text.RegularExpressions.GeneratedRegex("^[a-z][a-z0-9-]*$")]
-    private static partial System.Text.RegularExpressions.Regex ProcedureKey();
 
     private static void CheckIdentity(string json, string key, string region)
     {
