@@ -46,12 +46,23 @@ internal sealed partial class CaseRun
     private void CancelTimer(Guid? id)
     {
         if (id is not { } timerId) return;
-        var timer = Db.Timers.Local.FirstOrDefault(t => t.Id == timerId);
+        var timer = TrackedTimer(timerId);
         if (timer is null)
         {
             timer = new TimerRecord { Id = timerId };
             Db.Timers.Attach(timer);
         }
         timer.Status = TimerStatus.Cancelled;
+    }
+
+    /// <summary>The timer if this command already tracks it (added or fired in it), found by key in the identity map.
+    /// <c>Local</c> on its own would first compare every tracked entity with its snapshot, on every call.</summary>
+    private TimerRecord? TrackedTimer(Guid id)
+    {
+        var tracker = Db.ChangeTracker;
+        var detect = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try { return Db.Timers.Local.FindEntry(id)?.Entity; }
+        finally { tracker.AutoDetectChangesEnabled = detect; }
     }
 }

@@ -63,12 +63,12 @@ internal sealed partial class CaseRun : IStepEffects
         Actor actor, Reach reach, CancellationToken ct, List<TaskRecord>? openTasks = null)
     {
         var db = engine.Db;
-        var existing = db.Entry(record).State != EntityState.Detached;
+        var existing = record.Version > 0; // every save moves the version: a case at 0 is being started by this command
         openTasks ??= existing && reach.MayEnd
             ? await db.Tasks.Where(t => t.CaseId == record.Id && t.Status == TaskStatus.Open).ToListAsync(ct)
             : [];
         var claim = existing && procedure.Definition.OncePer is not null && (reach.MayReleaseClaim || reach.MayVerifyUnique)
-            ? await db.OncePerClaims.FirstOrDefaultAsync(c => c.CaseId == record.Id, ct)
+            ? await ClaimOf.For(db)(db, record.Id, ct)
             : null;
         var run = new CaseRun(engine, record, procedure, actor, openTasks, claim);
         foreach (var key in reach.SubProcedures)
@@ -88,6 +88,9 @@ internal sealed partial class CaseRun : IStepEffects
         }
         return run;
     }
+
+    private static readonly PerModel<Func<WorkflowDb, Guid, CancellationToken, Task<OncePerClaimRecord?>>> ClaimOf = new(() =>
+        EF.CompileAsyncQuery((WorkflowDb db, Guid caseId, CancellationToken ct) => db.OncePerClaims.FirstOrDefault(c => c.CaseId == caseId)));
 
     public void Record(string step, string action, string? outcome = null, string? comment = null, JsonNode? details = null) =>
         Db.History.Add(new HistoryRecord
