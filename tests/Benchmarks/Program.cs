@@ -29,9 +29,10 @@ if (mode == "throughput")
     await PostgresCluster.RunAsync(program, $"-i -s 10 -q {connect} pgbench");
     pgbench = async () =>
     {
+        var machine = MachineTime.Now();
         var output = await PostgresCluster.RunAsync(program, $"-c 8 -j 2 -T 20 {connect} pgbench");
         var tps = double.Parse(Regex.Match(output, @"tps = ([\d.]+)").Groups[1].Value, CultureInfo.InvariantCulture);
-        Console.WriteLine($"pgbench tpcb (-s 10, 8 clients, 20 s): {tps:F0} tps");
+        Console.WriteLine($"pgbench tpcb (-s 10, 8 clients, 20 s): {tps:F0} tps; {MachineTime.Now().StolenSince(machine)}");
         return tps;
     };
 }
@@ -99,14 +100,16 @@ public static partial class Program
         await DriveCasesAsync(cases, clients, caseworker, township);
         if (stats is not null) await stats.ResetAsync();
         var before = (Host: CpuSeconds([host.Id]), Postgres: CpuSeconds(PostgresPids()), Self: CpuSeconds([Environment.ProcessId]));
+        var machine = MachineTime.Now();
         var (completed, createSeconds, completeSeconds) = await DriveCasesAsync(cases, clients, caseworker, township);
+        var stolen = MachineTime.Now().StolenSince(machine);
         var cpu = (Host: CpuSeconds([host.Id]) - before.Host, Postgres: CpuSeconds(PostgresPids()) - before.Postgres,
             Self: CpuSeconds([Environment.ProcessId]) - before.Self);
 
         var perSecond = completed / completeSeconds;
         Console.WriteLine($"{cases} cases, {clients} concurrent clients");
         Console.WriteLine($"cases started: {cases} in {createSeconds:F1} s = {cases / createSeconds:F0}/s");
-        Console.WriteLine($"task completions: {completed} in {completeSeconds:F1} s = {perSecond:F0}/s");
+        Console.WriteLine($"task completions: {completed} in {completeSeconds:F1} s = {perSecond:F0}/s; {stolen}");
         Console.WriteLine($"Host peak memory (VmHWM): {PeakMemoryKiB(host.Id) / 1024.0:F0} MiB");
         var requests = cases + completed;
         Console.WriteLine($"CPU per request (start or complete): Host {1000 * cpu.Host / requests:F2} ms, " +
