@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Persistence;
@@ -59,7 +58,7 @@ public sealed class OutboxDispatcher(Func<WorkflowDb> openDb, IHubContext<TaskHu
         }
         var rows = await db.Outbox.AsNoTracking().Where(o => o.DispatchedAt == null).OrderBy(o => o.Id).Take(BatchSize).ToListAsync(ct);
         if (rows.Count == 0) return 0;
-        foreach (var row in rows) await SendAsync(row, ct);
+        foreach (var notification in rows.SelectMany(r => r.Events())) await SendAsync(notification, ct);
         // By id, not by "up to the last id": a row with a lower id may commit after this read, and must wait to be sent.
         var sent = rows.Select(r => r.Id).ToArray();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -84,13 +83,12 @@ public sealed class OutboxDispatcher(Func<WorkflowDb> openDb, IHubContext<TaskHu
         if (deleted > 0) logger.LogInformation("Deleted {Count} outbox rows sent before {Before:u}", deleted, sentBefore);
     }
 
-    private Task SendAsync(OutboxRecord row, CancellationToken ct)
+    private Task SendAsync(OutboxEvent notification, CancellationToken ct)
     {
-        if (row.TaskId is not { } taskId || row.Role is null) return Task.CompletedTask; // not a task event
-        var task = JsonSerializer.Deserialize<TaskView>(row.PayloadJson, JsonSerializerOptions.Web)!;
+        if (notification.Task is not { } task) return Task.CompletedTask; // not for the inboxes (a payment to make)
         var audience = hub.Clients.Groups(TaskAccess.AudienceOf(task.RegionCode, task.Level, task.Role).ToList());
-        return row.Type == "taskRemoved"
-            ? audience.SendAsync(row.Type, taskId, ct)
-            : audience.SendAsync(row.Type, task, ct);
+        return notification.Type == "taskRemoved"
+            ? audience.SendAsync(notification.Type, task.Id, ct)
+            : audience.SendAsync(notification.Type, task, ct);
     }
 }

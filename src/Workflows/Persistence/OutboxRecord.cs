@@ -1,18 +1,33 @@
+using System.Text.Json;
+using Workflows.Tasks;
+
 namespace Workflows.Persistence;
 
-/// <summary>A notification written in the command's transaction and sent only after it commits.</summary>
+/// <summary>The notifications of one command on one case, written in the command's transaction and sent only
+/// after it commits, in the order the command raised them. One row per command rather than per event: a
+/// completion raises two or three, and each row is an insert, a read and an update for the database.</summary>
 public sealed class OutboxRecord
 {
     public long Id { get; set; }
     public DateTime At { get; set; }
-    public string Type { get; set; } = "";
     public Guid CaseId { get; set; }
-    public Guid? TaskId { get; set; }
-    public string RegionCode { get; set; } = "";
-    public string? Role { get; set; }
-    public string PayloadJson { get; set; } = "{}";
+    /// <summary>A JSON array of <see cref="OutboxEvent"/>.</summary>
+    public string EventsJson { get; set; } = "[]";
     public DateTime? DispatchedAt { get; set; }
+
+    public static OutboxRecord Of(Guid caseId, DateTime at, IEnumerable<OutboxEvent> events) => new()
+    {
+        At = at, CaseId = caseId, EventsJson = JsonSerializer.Serialize(events, JsonSerializerOptions.Web),
+    };
+
+    public IReadOnlyList<OutboxEvent> Events() =>
+        JsonSerializer.Deserialize<List<OutboxEvent>>(EventsJson, JsonSerializerOptions.Web) ?? [];
 }
+
+/// <summary>One notification: a task event for the officials' inboxes (API.md, Push), or a payment to make.</summary>
+public sealed record OutboxEvent(string Type, Guid CaseId, TaskView? Task = null, PaymentRequest? Payment = null);
+
+public sealed record PaymentRequest(Guid Id, decimal Amount, string PaymentKey);
 
 /// <summary>The first response to a POST carrying an Idempotency-Key, replayed to retries.</summary>
 public sealed class IdempotencyRecord

@@ -173,7 +173,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     {
         task.Version++;
         db.History.Add(new HistoryRecord { CaseId = task.CaseId, At = Now, Actor = actor.Username, Step = task.Step, Action = action });
-        db.Outbox.Add(Notifications.For(calendar, "taskUpdated", task, Now));
+        Notify(Notifications.For(calendar, "taskUpdated", task, Now));
         await SaveAsync(ct);
     }
 
@@ -223,8 +223,16 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     internal static string OncePerMessage(OncePer oncePer) =>
         oncePer.Message ?? $"该申请人在本{oncePer.Scope}范围内已有同类申请 (one case per person per {oncePer.Scope}).";
 
+    private readonly List<OutboxEvent> _events = [];
+
+    /// <summary>Queues a notification; <see cref="SaveAsync"/> writes the command's notifications as one outbox
+    /// row per case, in the command's transaction.</summary>
+    internal void Notify(OutboxEvent notification) => _events.Add(notification);
+
     private async Task SaveAsync(CancellationToken ct)
     {
+        foreach (var ofCase in _events.GroupBy(e => e.CaseId)) db.Outbox.Add(OutboxRecord.Of(ofCase.Key, Now, ofCase));
+        _events.Clear();
         try
         {
             await db.SaveChangesAsync(ct);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Workflows.Applicants;
 using Workflows.Cases;
@@ -93,10 +92,6 @@ internal sealed partial class CaseRun
         _case.AmountFen = (_case.AmountFen ?? 0) + payment.AmountFen;
         _scope = null; // the payments seen by later expressions changed
         Record(step.Id, step.PaidAtOnce ? "paid-at-once" : "payment-created", details: basis);
-        Db.Outbox.Add(new OutboxRecord
-        {
-            At = Now, Type = "paymentRequested", CaseId = _case.Id, RegionCode = _case.RegionCode,
-            PayloadJson = JsonSerializer.Serialize(new { payment.Id, payment.CaseId, amount, payment.PaymentKey }),
-        });
+        _engine.Notify(new OutboxEvent("paymentRequested", _case.Id, Payment: new PaymentRequest(payment.Id, amount, payment.PaymentKey)));
     }
 }

@@ -228,14 +228,6 @@ internal sealed partial class CaseRun : IStepEffects
 
 internal static class Notifications
 {
-    public static OutboxRecord For(WorkingDayCalendar calendar, string type, TaskRecord task, DateTime now) => new()
-    {
-        At = now,
-        Type = type,
-        CaseId = task.CaseId,
-        TaskId = task.Id,
-        RegionCode = task.RegionCode,
-        Role = task.Role,
-        PayloadJson = JsonSerializer.Serialize(TaskView.Of(task, now, calendar), JsonSerializerOptions.Web),
-    };
+    public static OutboxEvent For(WorkingDayCalendar calendar, string type, TaskRecord task, DateTime now) =>
+        new(type, task.CaseId, Task: TaskView.Of(task, now, calendar));
 }

@@ -544,28 +544,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("dispatched_at");
 
-                    b.Property<string>("PayloadJson")
+                    b.Property<string>("EventsJson")
                         .IsRequired()
                         .HasColumnType("text")
-                        .HasColumnName("payload_json");
-
-                    b.Property<string>("RegionCode")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("region_code");
-
-                    b.Property<string>("Role")
-                        .HasColumnType("text")
-                        .HasColumnName("role");
-
-                    b.Property<Guid?>("TaskId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("task_id");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("type");
+                        .HasColumnName("events_json");
 
                     b.HasKey("Id");
 

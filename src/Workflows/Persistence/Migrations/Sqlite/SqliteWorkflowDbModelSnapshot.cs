@@ -527,28 +527,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("dispatched_at");
 
-                    b.Property<string>("PayloadJson")
+                    b.Property<string>("EventsJson")
                         .IsRequired()
                         .HasColumnType("TEXT")
-                        .HasColumnName("payload_json");
-
-                    b.Property<string>("RegionCode")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("region_code");
-
-                    b.Property<string>("Role")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("role");
-
-                    b.Property<Guid?>("TaskId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("task_id");
-
-                    b.Property<string>("Type")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("type");
+                        .HasColumnName("events_json");
 
                     b.HasKey("Id");
 
