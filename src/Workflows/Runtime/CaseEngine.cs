@@ -26,6 +26,11 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     internal DefinitionCatalog Catalog => catalog;
     internal WorkingDayCalendar Calendar => calendar;
     internal DateTime Now { get; private set; } = clock.GetUtcNow().UtcDateTime;
+    private readonly List<OutboxEvent> _events = [];
+
+    /// <summary>Queues a notification; <see cref="SaveAsync"/> writes the command's notifications as one outbox
+    /// row per case, in the command's transaction.</summary>
+    internal void Notify(OutboxEvent notification) => _events.Add(notification);
 
     public async Task<CommandResult> StartAsync(StartCaseCommand command, Actor actor, CancellationToken ct = default)
     {
@@ -222,12 +227,6 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
 
     internal static string OncePerMessage(OncePer oncePer) =>
         oncePer.Message ?? $"该申请人在本{oncePer.Scope}范围内已有同类申请 (one case per person per {oncePer.Scope}).";
-
-    private readonly List<OutboxEvent> _events = [];
-
-    /// <summary>Queues a notification; <see cref="SaveAsync"/> writes the command's notifications as one outbox
-    /// row per case, in the command's transaction.</summary>
-    internal void Notify(OutboxEvent notification) => _events.Add(notification);
 
     private async Task SaveAsync(CancellationToken ct)
     {
