@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Persistence;
@@ -58,7 +59,8 @@ public sealed class OutboxDispatcher(Func<WorkflowDb> openDb, IHubContext<TaskHu
         }
         var rows = await db.Outbox.AsNoTracking().Where(o => o.DispatchedAt == null).OrderBy(o => o.Id).Take(BatchSize).ToListAsync(ct);
         if (rows.Count == 0) return 0;
-        foreach (var notification in rows.SelectMany(r => r.Events())) await SendAsync(notification, ct);
+        foreach (var row in rows)
+            foreach (var notification in EventsOf(row)) await SendAsync(notification, ct);
         // By id, not by "up to the last id": a row with a lower id may commit after this read, and must wait to be sent.
         var sent = rows.Select(r => r.Id).ToArray();
         var now = clock.GetUtcNow().UtcDateTime;
@@ -81,6 +83,19 @@ public sealed class OutboxDispatcher(Func<WorkflowDb> openDb, IHubContext<TaskHu
         await using var db = openDb();
         var deleted = await db.Outbox.Where(o => o.DispatchedAt < sentBefore).ExecuteDeleteAsync(ct);
         if (deleted > 0) logger.LogInformation("Deleted {Count} outbox rows sent before {Before:u}", deleted, sentBefore);
+    }
+
+    /// <summary>A row that cannot be read (a hand edit, a bug) is logged and passed over with the rest of its round:
+    /// left pending it would come back first in every round and hold back every notification after it. Inboxes
+    /// resynchronise on reconnect, and the case history is the record.</summary>
+    private IReadOnlyList<OutboxEvent> EventsOf(OutboxRecord row)
+    {
+        try { return row.Events(); }
+        catch (JsonException e)
+        {
+            logger.LogError(e, "Outbox row {Row} of case {Case} cannot be read; it is marked sent without being sent", row.Id, row.CaseId);
+            return [];
+        }
     }
 
     private Task SendAsync(OutboxEvent notification, CancellationToken ct)

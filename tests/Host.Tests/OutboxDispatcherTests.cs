@@ -7,8 +7,9 @@ using Workflows.Testing;
 
 namespace Workflows.Host.Tests;
 
-/// <summary>Sent notifications are kept for the retention (7 days by default), then deleted; unsent ones never.</summary>
-public sealed class OutboxRetentionTests(PostgresFixture postgres) : PostgresTest(postgres)
+/// <summary>What the outbox dispatcher does beyond sending: sent notifications are kept for the retention (7 days by
+/// default), then deleted, unsent ones never; a row it cannot read does not hold back the others.</summary>
+public sealed class OutboxDispatcherTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
     [Fact]
     public async Task Sent_notifications_are_deleted_once_older_than_the_retention_and_newer_ones_are_kept()
@@ -32,6 +33,24 @@ public sealed class OutboxRetentionTests(PostgresFixture postgres) : PostgresTes
             Assert.True(await db.Outbox.AnyAsync(o => o.CaseId == recent)); // 2 days: kept
             Assert.True(await db.History.AnyAsync(h => h.CaseId == old)); // the case's own record is never touched
         }
+    }
+
+    [Fact]
+    public async Task A_row_that_cannot_be_read_is_passed_over_and_the_notifications_after_it_are_sent()
+    {
+        var (host, _, _) = await StartSeededAsync();
+        var openDb = host.Services.GetRequiredService<Func<WorkflowDb>>();
+        var unreadable = new OutboxRecord { At = DateTime.UtcNow, CaseId = Guid.NewGuid(), EventsJson = "{not json" };
+        await using (var db = openDb())
+        {
+            db.Outbox.Add(unreadable);
+            await db.SaveChangesAsync();
+        }
+
+        await StartCaseAsync(host, openDb); // waits until the new case's notifications are sent
+
+        await using (var db = openDb())
+            Assert.NotNull((await db.Outbox.AsNoTracking().SingleAsync(o => o.Id == unreadable.Id)).DispatchedAt);
     }
 
     /// <summary>Starts a case and waits until the dispatcher has sent its notifications. Rounds run one after
