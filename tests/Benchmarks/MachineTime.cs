@@ -17,7 +17,12 @@ public readonly record struct MachineTime(long Total, long Steal)
         return new MachineTime(fields.Sum(), fields[7]);
     }
 
-    public string StolenSince(MachineTime start) =>
-        Total == start.Total ? "CPU stolen by the hypervisor: n/a"
-            : $"CPU stolen by the hypervisor: {100.0 * (Steal - start.Steal) / (Total - start.Total):F0} %";
+    /// <summary>Above this share stolen in any part, the run's ratio is marked as not comparable.</summary>
+    public const double ComparableUpTo = 5;
+
+    /// <summary>The share of the machine's CPU time stolen since <paramref name="start"/>, in percent.</summary>
+    public double StolenSince(MachineTime start) =>
+        Total == start.Total ? 0 : 100.0 * (Steal - start.Steal) / (Total - start.Total);
+
+    public static string Describe(double stolenPercent) => $"CPU stolen by the hypervisor: {stolenPercent:F0} %";
 }
