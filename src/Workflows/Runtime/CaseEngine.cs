@@ -32,6 +32,9 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     /// row per case, in the command's transaction.</summary>
     internal void Notify(OutboxEvent notification) => _events.Add(notification);
 
+    /// <summary>Queues a task event, the task as the inbox shows it now.</summary>
+    internal void Notify(string type, TaskRecord task) => Notify(new OutboxEvent(type, task.CaseId, TaskView.Of(task, Now, calendar)));
+
     public async Task<CommandResult> StartAsync(StartCaseCommand command, Actor actor, CancellationToken ct = default)
     {
         var errors = new FieldErrors();
@@ -178,7 +181,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     {
         task.Version++;
         db.History.Add(new HistoryRecord { CaseId = task.CaseId, At = Now, Actor = actor.Username, Step = task.Step, Action = action });
-        Notify(Notifications.For(calendar, "taskUpdated", task, Now));
+        Notify("taskUpdated", task);
         await SaveAsync(ct);
     }
 

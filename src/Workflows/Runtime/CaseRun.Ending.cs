@@ -23,7 +23,7 @@ internal sealed partial class CaseRun
             task.DeadlineTimerId = null;
             task.Status = TaskStatus.Cancelled;
             task.Version++;
-            _engine.Notify(Notifications.For(_engine.Calendar, "taskRemoved", task, Now));
+            _engine.Notify("taskRemoved", task);
             _openTasks.Remove(task);
         }
         // A refused application does not use up the person's one chance.

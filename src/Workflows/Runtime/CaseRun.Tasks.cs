@@ -41,7 +41,7 @@ internal sealed partial class CaseRun
         _scope = null;
         _lastComment = comment;
         Record(step.Id, "completed", outcome, comment, _input.Count > 0 ? _input.DeepClone() : null);
-        _engine.Notify(Notifications.For(_engine.Calendar, "taskRemoved", task, Now));
+        _engine.Notify("taskRemoved", task);
         Fire(outcome);
     }
 
@@ -56,10 +56,10 @@ internal sealed partial class CaseRun
                 task.Reminded = true;
                 task.Version++;
                 Record(step.Id, "reminded", details: new JsonObject { ["dueAt"] = task.DueAt });
-                _engine.Notify(Notifications.For(_engine.Calendar, "taskOverdue", task, Now));
+                _engine.Notify("taskOverdue", task);
                 break;
             case "escalate":
-                _engine.Notify(Notifications.For(_engine.Calendar, "taskRemoved", task, Now));
+                _engine.Notify("taskRemoved", task);
                 var above = LevelAbove(Enum.Parse<RegionLevel>(step.Level!, ignoreCase: true));
                 task.RegionCode = RegionCode.AtLevel(_case.RegionCode, above);
                 task.Level = RegionCode.NameOf(above);
@@ -69,8 +69,8 @@ internal sealed partial class CaseRun
                 task.ClaimedAt = null;
                 task.Version++;
                 Record(step.Id, "escalated", details: new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode });
-                _engine.Notify(Notifications.For(_engine.Calendar, "taskAssigned", task, Now));
-                _engine.Notify(Notifications.For(_engine.Calendar, "taskOverdue", task, Now));
+                _engine.Notify("taskAssigned", task);
+                _engine.Notify("taskOverdue", task);
                 break;
             case "auto":
                 CompleteTask(task, deadline.Outcome, null, "逾期自动处理 (automatic outcome at the deadline)");
@@ -99,7 +99,7 @@ internal sealed partial class CaseRun
         _openTasks.Add(task);
         if (task.DueAt is { } due) task.DeadlineTimerId = AddTimer(step, TimerKind.Deadline, due, task.Id);
         Record(step.Id, "task-created", details: new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode, ["dueAt"] = task.DueAt });
-        _engine.Notify(Notifications.For(_engine.Calendar, "taskAssigned", task, Now));
+        _engine.Notify("taskAssigned", task);
     }
 
     private static RegionLevel LevelAbove(RegionLevel level) => level switch

@@ -2,7 +2,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Access;
-using Workflows.Calendar;
 using Workflows.Cases;
 using Workflows.Definitions;
 using Workflows.Payments;
@@ -224,10 +223,4 @@ internal sealed partial class CaseRun : IStepEffects
         _case.UpdatedAt = Now;
         _case.Version++;
     }
-}
-
-internal static class Notifications
-{
-    public static OutboxEvent For(WorkingDayCalendar calendar, string type, TaskRecord task, DateTime now) =>
-        new(type, task.CaseId, Task: TaskView.Of(task, now, calendar));
 }
