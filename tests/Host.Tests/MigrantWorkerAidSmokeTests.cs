@@ -156,6 +156,5 @@ public sealed class PostgresMigrantWorkerAidTests(PostgresFixture postgres) : Mi
 public sealed class SqliteMigrantWorkerAidTests : MigrantWorkerAidSmokeTests
 {
     protected override string Provider => "Sqlite";
-    protected override Task<string> NewDatabaseAsync() =>
-        Task.FromResult($"Data Source={Path.Combine(Path.GetTempPath(), "wf-" + Guid.NewGuid().ToString("N"))}.db");
+    protected override Task<string> NewDatabaseAsync() => SqliteDatabases.NewAsync();
 }

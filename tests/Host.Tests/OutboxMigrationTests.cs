@@ -73,6 +73,5 @@ public sealed class PostgresOutboxMigrationTests(PostgresFixture postgres) : Out
 public sealed class SqliteOutboxMigrationTests : OutboxMigrationTests
 {
     protected override string Provider => "Sqlite";
-    protected override Task<string> NewDatabaseAsync() =>
-        Task.FromResult($"Data Source={Path.Combine(Path.GetTempPath(), "wf-" + Guid.NewGuid().ToString("N"))}.db");
+    protected override Task<string> NewDatabaseAsync() => SqliteDatabases.NewAsync();
 }

@@ -55,3 +55,10 @@ public abstract class PostgresTest(PostgresFixture postgres) : HostedTest
     protected override string Provider => "Postgres";
     protected override Task<string> NewDatabaseAsync() => postgres.Cluster.CreateDatabaseAsync();
 }
+
+/// <summary>A fresh SQLite database file in the temporary folder, for the smoke part of a suite.</summary>
+public static class SqliteDatabases
+{
+    public static Task<string> NewAsync() =>
+        Task.FromResult($"Data Source={Path.Combine(Path.GetTempPath(), "wf-" + Guid.NewGuid().ToString("N"))}.db");
+}
