@@ -211,8 +211,12 @@ public sealed class DesignerTests(PostgresFixture postgres) : PostgresTest(postg
         var to = page.Locator($".react-flow__node[data-id='{target}']");
         await SelectStepAsync(page, (await page.GetByTestId($"step-{source}").Locator(".name").TextContentAsync())!);
         var canvas = (await page.Locator(".react-flow").BoundingBoxAsync())!;
+        await ViewportSettledAsync(page);
         for (var i = 0; i < 6 && !Inside(canvas, (await to.BoundingBoxAsync())!); i++)
+        {
             await page.Locator(".react-flow__controls-zoomout").ClickAsync();
+            await ViewportSettledAsync(page);
+        }
         var a = (await from.BoundingBoxAsync())!;
         var b = (await to.BoundingBoxAsync())!;
         await page.Mouse.MoveAsync(a.X + a.Width / 2, a.Y + a.Height / 2);
@@ -222,6 +226,22 @@ public sealed class DesignerTests(PostgresFixture postgres) : PostgresTest(postg
         await page.Mouse.UpAsync();
         await Expect(page.GetByTestId($"rf__edge-{source}→{slot}")).ToHaveCountAsync(1);
     }
+
+    /// <summary>Selecting a step pans the canvas to it, and zooming is animated too: positions read meanwhile are
+    /// already wrong when the mouse gets there. Waits until the canvas has not moved for a few frames.</summary>
+    private static Task ViewportSettledAsync(IPage page) => page.EvaluateAsync("""
+        () => new Promise(resolve => {
+            const viewport = document.querySelector('.react-flow__viewport');
+            let last = '', still = 0;
+            const frame = () => {
+                const now = viewport.style.transform;
+                still = now === last ? still + 1 : 0;
+                last = now;
+                if (still >= 5) resolve(); else requestAnimationFrame(frame);
+            };
+            requestAnimationFrame(frame);
+        })
+        """);
 
     private static bool Inside(LocatorBoundingBoxResult outer, LocatorBoundingBoxResult inner) =>
         inner.X >= outer.X && inner.Y >= outer.Y && inner.X + inner.Width <= outer.X + outer.Width && inner.Y + inner.Height <= outer.Y + outer.Height;
