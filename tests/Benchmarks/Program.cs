@@ -105,6 +105,7 @@ public static partial class Program
 
         // Warm-up, not counted: as many cases as are measured, so the JIT's optimising tier has settled.
         await DriveCasesAsync(cases, clients, caseworker, township);
+        Console.WriteLine("warmed up; measuring");
         if (stats is not null) await stats.ResetAsync();
         var before = (Host: CpuSeconds([host.Id]), Postgres: CpuSeconds(PostgresPids()), Self: CpuSeconds([Environment.ProcessId]));
         var machine = MachineTime.Now();
