@@ -29,22 +29,22 @@ public static class CaseViews
     /// <summary>The case as API.md shows it, as a command just left it.</summary>
     public static Task<CaseView> LoadAsync(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar,
         CommandResult result, DateTime now, CancellationToken ct) =>
-        LoadAsync(db, catalog, calendar, result.Case, result.OpenTasks, now, ct);
+        LoadAsync(db, catalog, calendar, result.Case, result.OpenTasks, result.History, now, ct);
 
     /// <summary>The case as API.md shows it, as a query just read it.</summary>
     public static async Task<CaseView> LoadAsync(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar,
         CaseRecord c, DateTime now, CancellationToken ct)
     {
         var openTasks = await db.Tasks.AsNoTracking().Where(t => t.CaseId == c.Id && t.Status == TaskStatus.Open).ToListAsync(ct);
-        return await LoadAsync(db, catalog, calendar, c, openTasks, now, ct);
+        var history = await HistoryOf.For(db)(db, c.Id).ToListAsync(ct);
+        return await LoadAsync(db, catalog, calendar, c, openTasks, history, now, ct);
     }
 
     private static async Task<CaseView> LoadAsync(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar,
-        CaseRecord c, IReadOnlyList<TaskRecord> openTasks, DateTime now, CancellationToken ct)
+        CaseRecord c, IReadOnlyList<TaskRecord> openTasks, IReadOnlyList<HistoryRecord> history, DateTime now, CancellationToken ct)
     {
         var id = c.Id;
         var version = (await catalog.GetAsync(db, c.DefinitionVersionId, ct)).Version;
-        var history = await HistoryOf.For(db)(db, id).ToListAsync(ct);
         List<PaymentRecord> payments = c.PaymentCount == 0 ? [] // the count is kept with every payment: with none, nothing to read
             : await PaymentsOf.For(db)(db, id).ToListAsync(ct);
         var data = JsonNode.Parse(c.DataJson);
@@ -55,8 +55,8 @@ public static class CaseViews
             new ApplicantView(c.ApplicantName, c.ApplicantIdNumber),
             data?["data"],
             openTasks.OrderBy(t => t.CreatedAt).ThenBy(t => t.Id).Select(t => TaskView.Of(t, now, calendar)).ToArray(),
-            history.Select(h => new HistoryView(h.At, h.Actor, h.Step, h.Action, h.Outcome, h.Comment,
-                h.DetailsJson is null ? null : JsonNode.Parse(h.DetailsJson))).ToArray(),
+            history.SelectMany(h => h.Entries().Select(e => new HistoryView(h.At, h.Actor, e.Step, e.Action, e.Outcome, e.Comment, e.Details)))
+                .ToArray(),
             c.Approved is { } approved
                 ? new DecisionView(approved, c.AmountFen is { } a ? Money.ToYuan(a) : null,
                     c.MonthlyAmountFen is { } m ? Money.ToYuan(m) : null, c.Reason)

@@ -1,3 +1,7 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
 namespace Workflows.Cases;
 
 public static class CaseStatus
@@ -40,19 +44,33 @@ public sealed class CaseRecord
     public int Version { get; set; }
 }
 
-/// <summary>The audit trail: who did what, when, at which step, with which data.</summary>
+/// <summary>The audit trail: what one command did to one case — who, when, and each step's action in order.
+/// One row per command rather than per action: a completion records three to five actions, and each row is an
+/// insert for the database and an entity for the unit of work. Rows are only ever added.</summary>
 public sealed class HistoryRecord
 {
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
     public long Id { get; set; }
     public Guid CaseId { get; set; }
     public DateTime At { get; set; }
     public string Actor { get; set; } = "";
-    public string Step { get; set; } = "";
-    public string Action { get; set; } = "";
-    public string? Outcome { get; set; }
-    public string? Comment { get; set; }
-    public string? DetailsJson { get; set; }
+    /// <summary>A JSON array of <see cref="HistoryEntry"/>.</summary>
+    public string EntriesJson { get; set; } = "[]";
+
+    public static HistoryRecord Of(Guid caseId, DateTime at, string actor, IEnumerable<HistoryEntry> entries) => new()
+    {
+        CaseId = caseId, At = at, Actor = actor, EntriesJson = JsonSerializer.Serialize(entries, Json),
+    };
+
+    public IReadOnlyList<HistoryEntry> Entries() => JsonSerializer.Deserialize<List<HistoryEntry>>(EntriesJson, Json) ?? [];
 }
+
+/// <summary>One action at one step: a task completed with its outcome and form data, a task created, a payment…</summary>
+public sealed record HistoryEntry(string Step, string Action, string? Outcome = null, string? Comment = null, JsonNode? Details = null);
 
 /// <summary>The claim that enforces "one case per subject per region scope" as a unique key.</summary>
 public sealed class OncePerClaimRecord

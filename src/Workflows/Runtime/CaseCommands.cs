@@ -13,6 +13,6 @@ public sealed record StartCaseCommand(
 /// <summary>POST /api/tasks/{id}/complete.</summary>
 public sealed record CompleteTaskCommand(string? Outcome, JsonObject? Data, string? Comment);
 
-/// <summary>What a command on a case leaves: the case and every one of its tasks still open. The command has
-/// them all in hand, so the reply is built without reading them again.</summary>
-public sealed record CommandResult(CaseRecord Case, IReadOnlyList<TaskRecord> OpenTasks);
+/// <summary>What a command on a case leaves: the case, every one of its tasks still open and its whole history.
+/// The command has them all in hand, so the reply is built without reading them again.</summary>
+public sealed record CommandResult(CaseRecord Case, IReadOnlyList<TaskRecord> OpenTasks, IReadOnlyList<HistoryRecord> History);

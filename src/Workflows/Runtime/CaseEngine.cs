@@ -27,10 +27,16 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     internal WorkingDayCalendar Calendar => calendar;
     internal DateTime Now { get; private set; } = clock.GetUtcNow().UtcDateTime;
     private readonly List<OutboxEvent> _events = [];
+    private readonly List<(Guid CaseId, string Actor, HistoryEntry Entry)> _actions = [];
+    private readonly List<HistoryRecord> _recorded = [];
 
     /// <summary>Queues a notification; <see cref="SaveAsync"/> writes the command's notifications as one outbox
     /// row per case, in the command's transaction.</summary>
     internal void Notify(OutboxEvent notification) => _events.Add(notification);
+
+    /// <summary>Adds an action to a case's history; <see cref="SaveAsync"/> writes the command's actions as one history
+    /// row per case and actor, in the command's transaction.</summary>
+    internal void Record(Guid caseId, string actor, HistoryEntry entry) => _actions.Add((caseId, actor, entry));
 
     /// <summary>Queues a task event, the task as the inbox shows it now.</summary>
     internal void Notify(string type, TaskRecord task) => Notify(new OutboxEvent(type, task.CaseId, TaskView.Of(task, Now, calendar)));
@@ -91,13 +97,13 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         run.EnterStart();
         run.Finish();
         await SaveAsync(ct);
-        return new CommandResult(record, openTasks);
+        return new CommandResult(record, openTasks, [.. RecordedFor(record.Id)]);
     }
 
     public async Task<CommandResult> CompleteAsync(Guid taskId, CompleteTaskCommand command, Actor actor, CancellationToken ct = default)
     {
-        // The task, its case and the case's other open tasks in one round trip: this is the officials' hottest
-        // path, and with every open task in hand neither the steps nor the reply read them again.
+        // The task, its case, the case's other open tasks and its history in one round trip: this is the officials'
+        // hottest path, and with all of them in hand neither the steps nor the reply read them again.
         var rows = await TaskWithOpenTasksOfItsCase.For(db)(db, taskId).ToListAsync(ct);
         var loaded = rows.FirstOrDefault(r => r.Task.Id == taskId);
         if (loaded is null || !TaskAccess.CanSee(actor, loaded.Task)) throw new NotFoundProblem($"No task {taskId} in your inbox.");
@@ -112,10 +118,11 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         run.CompleteTask(task, command.Outcome, command.Data, command.Comment);
         run.Finish();
         await SaveAsync(ct);
-        return new CommandResult(record, openTasks);
+        // Every command that writes a case's history moves its version, so no row can have come in between.
+        return new CommandResult(record, openTasks, [.. loaded.History, .. RecordedFor(record.Id)]);
     }
 
-    private sealed record TaskOfCase(TaskRecord Task, CaseRecord Case);
+    private sealed record TaskOfCase(TaskRecord Task, CaseRecord Case, List<HistoryRecord> History);
 
     private static readonly PerModel<Func<WorkflowDb, Guid, IAsyncEnumerable<TaskOfCase>>> TaskWithOpenTasksOfItsCase = new(() =>
         EF.CompileAsyncQuery((WorkflowDb db, Guid taskId) =>
@@ -123,7 +130,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             join c in db.Cases on t.CaseId equals c.Id
             where t.CaseId == db.Tasks.Where(x => x.Id == taskId).Select(x => x.CaseId).FirstOrDefault()
                   && (t.Id == taskId || t.Status == TaskStatus.Open)
-            select new TaskOfCase(t, c)));
+            select new TaskOfCase(t, c, db.History.Where(h => h.CaseId == c.Id).OrderBy(h => h.Id).ToList())));
 
     public async Task<TaskRecord> ClaimAsync(Guid taskId, Actor actor, CancellationToken ct = default)
     {
@@ -180,7 +187,10 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     private async Task ChangeTaskAsync(TaskRecord task, Actor actor, string action, CancellationToken ct)
     {
         task.Version++;
-        db.History.Add(new HistoryRecord { CaseId = task.CaseId, At = Now, Actor = actor.Username, Step = task.Step, Action = action });
+        // It writes the case's history, so it moves the case's version like any other command on the case.
+        var record = await db.Cases.SingleAsync(c => c.Id == task.CaseId, ct);
+        record.Version++;
+        Record(task.CaseId, actor.Username, new HistoryEntry(task.Step, action));
         Notify("taskUpdated", task);
         await SaveAsync(ct);
     }
@@ -231,10 +241,15 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     internal static string OncePerMessage(OncePer oncePer) =>
         oncePer.Message ?? $"该申请人在本{oncePer.Scope}范围内已有同类申请 (one case per person per {oncePer.Scope}).";
 
+    private IEnumerable<HistoryRecord> RecordedFor(Guid caseId) => _recorded.Where(h => h.CaseId == caseId);
+
     private async Task SaveAsync(CancellationToken ct)
     {
         foreach (var ofCase in _events.GroupBy(e => e.CaseId)) db.Outbox.Add(OutboxRecord.Of(ofCase.Key, Now, ofCase));
         _events.Clear();
+        foreach (var by in _actions.GroupBy(a => (a.CaseId, a.Actor)))
+            _recorded.Add(db.History.Add(HistoryRecord.Of(by.Key.CaseId, Now, by.Key.Actor, by.Select(a => a.Entry))).Entity);
+        _actions.Clear();
         try
         {
             await db.SaveChangesAsync(ct);

@@ -92,11 +92,7 @@ internal sealed partial class CaseRun : IStepEffects
         EF.CompileAsyncQuery((WorkflowDb db, Guid caseId, CancellationToken ct) => db.OncePerClaims.FirstOrDefault(c => c.CaseId == caseId)));
 
     public void Record(string step, string action, string? outcome = null, string? comment = null, JsonNode? details = null) =>
-        Db.History.Add(new HistoryRecord
-        {
-            CaseId = _case.Id, At = Now, Actor = _actor.Username, Step = step, Action = action,
-            Outcome = outcome, Comment = comment, DetailsJson = details?.ToJsonString(),
-        });
+        _engine.Record(_case.Id, _actor.Username, new HistoryEntry(step, action, outcome, comment, details));
 
     public void EnterStart()
     {

@@ -181,11 +181,6 @@ namespace Workflows.Persistence.Migrations.Postgres
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
 
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("action");
-
                     b.Property<string>("Actor")
                         .IsRequired()
                         .HasColumnType("text")
@@ -199,22 +194,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("case_id");
 
-                    b.Property<string>("Comment")
-                        .HasColumnType("text")
-                        .HasColumnName("comment");
-
-                    b.Property<string>("DetailsJson")
-                        .HasColumnType("text")
-                        .HasColumnName("details_json");
-
-                    b.Property<string>("Outcome")
-                        .HasColumnType("text")
-                        .HasColumnName("outcome");
-
-                    b.Property<string>("Step")
+                    b.Property<string>("EntriesJson")
                         .IsRequired()
                         .HasColumnType("text")
-                        .HasColumnName("step");
+                        .HasColumnName("entries_json");
 
                     b.HasKey("Id");
 

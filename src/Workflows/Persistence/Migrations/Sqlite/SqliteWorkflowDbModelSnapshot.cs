@@ -172,11 +172,6 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("id");
 
-                    b.Property<string>("Action")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("action");
-
                     b.Property<string>("Actor")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -190,22 +185,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("case_id");
 
-                    b.Property<string>("Comment")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("comment");
-
-                    b.Property<string>("DetailsJson")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("details_json");
-
-                    b.Property<string>("Outcome")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("outcome");
-
-                    b.Property<string>("Step")
+                    b.Property<string>("EntriesJson")
                         .IsRequired()
                         .HasColumnType("TEXT")
-                        .HasColumnName("step");
+                        .HasColumnName("entries_json");
 
                     b.HasKey("Id");
 
