@@ -60,6 +60,7 @@ public abstract class MigrantWorkerAidSmokeTests : HostedTest
         Assert.Equal("approved", fetched["status"]!.GetValue<string>());
         // The reply is built from what the command had in hand; what was stored reads back the same.
         Assert.Equal(fetched["history"]!.ToJsonString(), done["history"]!.ToJsonString());
+        Assert.Equal(fetched["payments"]!.ToJsonString(), done["payments"]!.ToJsonString());
         var listed = await township.GetOk("/api/cases?procedure=migrant-worker-aid");
         Assert.Equal(1, listed["total"]!.GetValue<int>());
         Assert.Contains("********", listed["items"]![0]!["applicant"]!["idNumber"]!.GetValue<string>());

@@ -29,7 +29,7 @@ public static class CaseViews
     /// <summary>The case as API.md shows it, as a command just left it.</summary>
     public static Task<CaseView> LoadAsync(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar,
         CommandResult result, DateTime now, CancellationToken ct) =>
-        LoadAsync(db, catalog, calendar, result.Case, result.OpenTasks, result.History, now, ct);
+        LoadAsync(db, catalog, calendar, result.Case, result.OpenTasks, result.History, result.Payments, now, ct);
 
     /// <summary>The case as API.md shows it, as a query just read it.</summary>
     public static async Task<CaseView> LoadAsync(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar,
@@ -37,15 +37,16 @@ public static class CaseViews
     {
         var openTasks = await db.Tasks.AsNoTracking().Where(t => t.CaseId == c.Id && t.Status == TaskStatus.Open).ToListAsync(ct);
         var history = await HistoryOf.For(db)(db, c.Id).ToListAsync(ct);
-        return await LoadAsync(db, catalog, calendar, c, openTasks, history, now, ct);
+        return await LoadAsync(db, catalog, calendar, c, openTasks, history, payments: null, now, ct);
     }
 
     private static async Task<CaseView> LoadAsync(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar,
-        CaseRecord c, IReadOnlyList<TaskRecord> openTasks, IReadOnlyList<HistoryRecord> history, DateTime now, CancellationToken ct)
+        CaseRecord c, IReadOnlyList<TaskRecord> openTasks, IReadOnlyList<HistoryRecord> history, IReadOnlyList<PaymentRecord>? payments,
+        DateTime now, CancellationToken ct)
     {
         var id = c.Id;
         var version = (await catalog.GetAsync(db, c.DefinitionVersionId, ct)).Version;
-        List<PaymentRecord> payments = c.PaymentCount == 0 ? [] // the count is kept with every payment: with none, nothing to read
+        payments ??= c.PaymentCount == 0 ? [] // the count is kept with every payment: with none, nothing to read
             : await PaymentsOf.For(db)(db, id).ToListAsync(ct);
         var data = JsonNode.Parse(c.DataJson);
         return new CaseView(

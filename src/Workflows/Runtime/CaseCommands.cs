@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Workflows.Cases;
+using Workflows.Payments;
 using Workflows.Tasks;
 
 namespace Workflows.Runtime;
@@ -13,6 +14,8 @@ public sealed record StartCaseCommand(
 /// <summary>POST /api/tasks/{id}/complete.</summary>
 public sealed record CompleteTaskCommand(string? Outcome, JsonObject? Data, string? Comment);
 
-/// <summary>What a command on a case leaves: the case, every one of its tasks still open and its whole history.
-/// The command has them all in hand, so the reply is built without reading them again.</summary>
-public sealed record CommandResult(CaseRecord Case, IReadOnlyList<TaskRecord> OpenTasks, IReadOnlyList<HistoryRecord> History);
+/// <summary>What a command on a case leaves: the case, every one of its tasks still open, its whole history and,
+/// when the command made all of them, its payments (null otherwise). The command has them in hand, so the reply
+/// is built without reading them again.</summary>
+public sealed record CommandResult(
+    CaseRecord Case, IReadOnlyList<TaskRecord> OpenTasks, IReadOnlyList<HistoryRecord> History, IReadOnlyList<PaymentRecord>? Payments);

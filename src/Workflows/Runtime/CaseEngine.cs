@@ -5,6 +5,7 @@ using Workflows.Applicants;
 using Workflows.Calendar;
 using Workflows.Cases;
 using Workflows.Definitions;
+using Workflows.Payments;
 using Workflows.Persistence;
 using Workflows.Regions;
 using Workflows.Tasks;
@@ -29,6 +30,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     private readonly List<OutboxEvent> _events = [];
     private readonly List<(Guid CaseId, string Actor, HistoryEntry Entry)> _actions = [];
     private readonly List<HistoryRecord> _recorded = [];
+    private readonly List<PaymentRecord> _payments = [];
 
     /// <summary>Queues a notification; <see cref="SaveAsync"/> writes the command's notifications as one outbox
     /// row per case, in the command's transaction.</summary>
@@ -37,6 +39,9 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     /// <summary>Adds an action to a case's history; <see cref="SaveAsync"/> writes the command's actions as one history
     /// row per case and actor, in the command's transaction.</summary>
     internal void Record(Guid caseId, string actor, HistoryEntry entry) => _actions.Add((caseId, actor, entry));
+
+    /// <summary>Adds a payment to the unit of work.</summary>
+    internal void Pay(PaymentRecord payment) => _payments.Add(db.Payments.Add(payment).Entity);
 
     /// <summary>Queues a task event, the task as the inbox shows it now.</summary>
     internal void Notify(string type, TaskRecord task) => Notify(new OutboxEvent(type, task.CaseId, TaskView.Of(task, Now, calendar)));
@@ -97,7 +102,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         run.EnterStart();
         run.Finish();
         await SaveAsync(ct);
-        return new CommandResult(record, openTasks, [.. RecordedFor(record.Id)]);
+        return new CommandResult(record, openTasks, [.. RecordedFor(record.Id)], PaymentsIfAllMade(record));
     }
 
     public async Task<CommandResult> CompleteAsync(Guid taskId, CompleteTaskCommand command, Actor actor, CancellationToken ct = default)
@@ -119,7 +124,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         run.Finish();
         await SaveAsync(ct);
         // Every command that writes a case's history moves its version, so no row can have come in between.
-        return new CommandResult(record, openTasks, [.. loaded.History, .. RecordedFor(record.Id)]);
+        return new CommandResult(record, openTasks, [.. loaded.History, .. RecordedFor(record.Id)], PaymentsIfAllMade(record));
     }
 
     private sealed record TaskOfCase(TaskRecord Task, CaseRecord Case, List<HistoryRecord> History);
@@ -242,6 +247,13 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         oncePer.Message ?? $"该申请人在本{oncePer.Scope}范围内已有同类申请 (one case per person per {oncePer.Scope}).";
 
     private IEnumerable<HistoryRecord> RecordedFor(Guid caseId) => _recorded.Where(h => h.CaseId == caseId);
+
+    /// <summary>The case's payments when this command made every one of them (the case counts them all), else null.</summary>
+    private List<PaymentRecord>? PaymentsIfAllMade(CaseRecord record)
+    {
+        var made = _payments.Where(p => p.CaseId == record.Id).ToList();
+        return made.Count == record.PaymentCount ? made : null;
+    }
 
     private async Task SaveAsync(CancellationToken ct)
     {

@@ -88,7 +88,7 @@ internal sealed partial class CaseRun
             CreatedAt = Now,
             BasisJson = basis.ToJsonString(),
         };
-        Db.Payments.Add(payment);
+        _engine.Pay(payment);
         _case.AmountFen = (_case.AmountFen ?? 0) + payment.AmountFen;
         _scope = null; // the payments seen by later expressions changed
         Record(step.Id, step.PaidAtOnce ? "paid-at-once" : "payment-created", details: basis);
