@@ -10,16 +10,18 @@ namespace Workflows.Host.Auth;
 
 /// <summary>
 /// Signs and checks access tokens. The key is Auth:SigningKey when configured; otherwise one is generated
-/// once and kept in the database, so every host sharing that database accepts the same tokens.
+/// once and kept in the database, so every host sharing that database accepts the same tokens. It is loaded
+/// at start (<see cref="LoadKeyAsync"/>), before the first request.
 /// </summary>
-public sealed class Tokens(IConfiguration configuration, Func<WorkflowDb> openDb, TimeProvider clock)
+public sealed class Tokens(IConfiguration configuration, TimeProvider clock)
 {
     public const string Issuer = "workflows";
     public const string RegionClaim = "region";
-    private readonly Lazy<SymmetricSecurityKey> _key = new(() => LoadKey(configuration, openDb));
+    private const string StoredKeyName = "auth.signing-key";
     private readonly TimeSpan _lifetime = TimeSpan.FromMinutes(configuration.GetValue("Auth:TokenMinutes", 480));
+    private SymmetricSecurityKey? _key;
 
-    public SymmetricSecurityKey Key => _key.Value;
+    public SymmetricSecurityKey Key => _key ?? throw new InvalidOperationException("The signing key is loaded at start (Tokens.LoadKeyAsync).");
 
     public (string Token, DateTimeOffset ExpiresAt) Issue(UserRecord user)
     {
@@ -37,21 +39,22 @@ public sealed class Tokens(IConfiguration configuration, Func<WorkflowDb> openDb
         return (new JwtSecurityTokenHandler().WriteToken(token), expires);
     }
 
-    private static SymmetricSecurityKey LoadKey(IConfiguration configuration, Func<WorkflowDb> openDb)
+    public async Task LoadKeyAsync(WorkflowDb db, CancellationToken ct = default)
     {
         if (configuration["Auth:SigningKey"] is { Length: >= 32 } configured)
-            return new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(configured));
-        using var db = openDb();
-        const string name = "auth.signing-key";
-        var stored = db.Settings.AsNoTracking().FirstOrDefault(s => s.Key == name);
+        {
+            _key = new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(configured));
+            return;
+        }
+        var stored = await db.Settings.AsNoTracking().FirstOrDefaultAsync(s => s.Key == StoredKeyName, ct);
         if (stored is null)
         {
-            db.Settings.Add(new SettingRecord { Key = name, Value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)) });
-            try { db.SaveChanges(); }
+            db.Settings.Add(new SettingRecord { Key = StoredKeyName, Value = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64)) });
+            try { await db.SaveChangesAsync(ct); }
             catch (DbUpdateException) { /* another host stored one first; use theirs */ }
-            stored = db.Settings.AsNoTracking().First(s => s.Key == name);
+            stored = await db.Settings.AsNoTracking().FirstAsync(s => s.Key == StoredKeyName, ct);
         }
-        return new SymmetricSecurityKey(Convert.FromBase64String(stored.Value));
+        _key = new SymmetricSecurityKey(Convert.FromBase64String(stored.Value));
     }
 }
 

@@ -2,12 +2,13 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Access;
 using Workflows.Definitions;
+using Workflows.Host.Auth;
 using Workflows.Persistence;
 
 namespace Workflows.Host.Setup;
 
 /// <summary>Database:Provider and ConnectionStrings:Workflow (API.md, Operating), and what happens at start:
-/// migrate, create the bootstrap admin, publish newer shipped definitions.</summary>
+/// migrate, load the token signing key, create the bootstrap admin, publish newer shipped definitions.</summary>
 public static class Database
 {
     public static string Provider(IConfiguration configuration) => configuration["Database:Provider"] ?? "Sqlite";
@@ -63,6 +64,7 @@ public static class Database
         await db.Database.MigrateAsync();
 
         var clock = services.GetRequiredService<TimeProvider>();
+        await using (var keyDb = openDb()) await services.GetRequiredService<Tokens>().LoadKeyAsync(keyDb);
         await BootstrapAdminAsync(db, configuration, services.GetRequiredService<PasswordHasher<UserRecord>>(), clock, logger);
 
         var directory = configuration["Definitions:Path"] ?? Path.Combine(AppContext.BaseDirectory, "workflows");
