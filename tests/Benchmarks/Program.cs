@@ -107,33 +107,35 @@ public static partial class Program
         await DriveCasesAsync(cases, clients, caseworker, township);
         Console.WriteLine("warmed up; measuring");
         if (stats is not null) await stats.ResetAsync();
-        var before = (Host: CpuSeconds([host.Id]), Postgres: CpuSeconds(PostgresPids()), Self: CpuSeconds([Environment.ProcessId]));
         var machine = MachineTime.Now();
-        var (completed, createSeconds, completeSeconds) = await DriveCasesAsync(cases, clients, caseworker, township);
+        var atStart = CpuNow(host);
+        var atCompletions = atStart;
+        var (completed, createSeconds, completeSeconds) = await DriveCasesAsync(cases, clients, caseworker, township,
+            betweenPhases: () => atCompletions = CpuNow(host));
         var stolen = MachineTime.Now().StolenSince(machine);
-        var cpu = (Host: CpuSeconds([host.Id]) - before.Host, Postgres: CpuSeconds(PostgresPids()) - before.Postgres,
-            Self: CpuSeconds([Environment.ProcessId]) - before.Self);
+        var atEnd = CpuNow(host);
 
         var perSecond = completed / completeSeconds;
         Console.WriteLine($"{cases} cases, {clients} concurrent clients");
         Console.WriteLine($"cases started: {cases} in {createSeconds:F1} s = {cases / createSeconds:F0}/s");
         Console.WriteLine($"task completions: {completed} in {completeSeconds:F1} s = {perSecond:F0}/s; {MachineTime.Describe(stolen)}");
         Console.WriteLine($"Host peak memory (VmHWM): {PeakMemoryKiB(host.Id) / 1024.0:F0} MiB");
+        Console.WriteLine($"CPU per start: {(atCompletions - atStart).Per(cases)}");
+        Console.WriteLine($"CPU per completion: {(atEnd - atCompletions).Per(completed)}");
         var requests = cases + completed;
-        Console.WriteLine($"CPU per request (start or complete): Host {1000 * cpu.Host / requests:F2} ms, " +
-            $"PostgreSQL {1000 * cpu.Postgres / requests:F2} ms, load generator {1000 * cpu.Self / requests:F2} ms");
         if (stats is not null) await stats.PrintAsync(requests);
         return (perSecond, stolen);
     }
 
     private static async Task<(int Completed, double CreateSeconds, double CompleteSeconds)> DriveCasesAsync(
-        int count, int clients, HttpClient caseworker, HttpClient township)
+        int count, int clients, HttpClient caseworker, HttpClient township, Action? betweenPhases = null)
     {
         var watch = Stopwatch.StartNew();
         var villageTasks = await ParallelAsync(count, clients, async _ =>
             (await Send(caseworker, HttpMethod.Post, "/api/cases", Application(IdNumbers.Next(), "220102001001"), HttpStatusCode.Created))
                 ["openTasks"]![0]!["id"]!.GetValue<string>());
         var createSeconds = watch.Elapsed.TotalSeconds;
+        betweenPhases?.Invoke();
         watch.Restart();
         var reviews = await ParallelAsync(count, clients, async i =>
             (await Send(caseworker, HttpMethod.Post, $"/api/tasks/{villageTasks[i]}/complete", new { outcome = "confirm" }, HttpStatusCode.OK))
@@ -189,6 +191,16 @@ public static partial class Program
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(any, username, password));
         return client;
     }
+
+    /// <summary>CPU seconds used so far by the Host, by every PostgreSQL process and by this load generator.</summary>
+    private readonly record struct Cpu(double Host, double Postgres, double Self)
+    {
+        public static Cpu operator -(Cpu a, Cpu b) => new(a.Host - b.Host, a.Postgres - b.Postgres, a.Self - b.Self);
+        public string Per(int count) =>
+            $"Host {1000 * Host / count:F2} ms, PostgreSQL {1000 * Postgres / count:F2} ms, load generator {1000 * Self / count:F2} ms";
+    }
+
+    private static Cpu CpuNow(Process host) => new(CpuSeconds([host.Id]), CpuSeconds(PostgresPids()), CpuSeconds([Environment.ProcessId]));
 
     // utime + stime from /proc/<pid>/stat, in seconds (clock ticks of 1/100 s).
     private static double CpuSeconds(IEnumerable<int> pids) => pids.Sum(pid =>
