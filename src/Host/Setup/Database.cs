@@ -28,9 +28,6 @@ public static class Database
                 if (!connection.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) npgsql.MaxAutoPrepare = 64;
                 // The service sets no session state, so a pooled connection need not be reset between queries.
                 if (!connection.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) npgsql.NoResetOnClose = true;
-                // Statements outside a transaction from concurrent requests share connections and are written to
-                // the server together: fewer system calls and wake-ups for both processes on a small server.
-                if (!connection.Contains("Multiplexing", StringComparison.OrdinalIgnoreCase)) npgsql.Multiplexing = true;
                 services.AddPooledDbContextFactory<PostgresWorkflowDb>(o => o.UseNpgsql(npgsql.ConnectionString));
                 services.AddSingleton<Func<WorkflowDb>>(sp =>
                 {
