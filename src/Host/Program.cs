@@ -40,6 +40,7 @@ services.AddSingleton<OutboxSignal>();
 services.AddSingleton<Func<WorkflowDb, CaseEngine>>(sp => db => new CaseEngine(db,
     sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<WorkingDayCalendar>(), sp.GetRequiredService<TimeProvider>(),
     sp.GetRequiredService<OutboxSignal>()));
+services.AddSingleton<TimerMetrics>();
 services.AddSingleton<TimerRunner>();
 if (!manualClock) services.AddHostedService<TimerWorker>();
 // A host may leave sending to the others (Outbox:Dispatch=false); with the Redis backplane any host reaches every client.

@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Host.Tests.Support;
 using Workflows.Testing;
 using static Workflows.Host.Tests.DibaoScenarioTests;
@@ -100,5 +102,26 @@ public sealed class RefusalsAndDeadlinesTests(PostgresFixture postgres) : Postgr
         Assert.True(late["overdue"]!.GetValue<bool>());
         Assert.Equal(row.EscalateTo is not null, late["escalated"]!.GetValue<bool>());
         Assert.Single(history, h => h!["action"]!.GetValue<string>() == (row.EscalateTo is null ? "reminded" : "escalated"));
+    }
+
+    [Fact]
+    public async Task A_deadline_that_fires_late_is_measured_by_how_late()
+    {
+        var (host, admin, _, row) = await StartCaseAsync("migrant-worker-aid 22");
+        var meters = host.Services.GetRequiredService<IMeterFactory>();
+        var lateness = new List<(double Seconds, object? Kind)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Name == "workflows.timers.lateness") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
+            lateness.Add((seconds, tags.ToArray().Single(t => t.Key == "kind").Value)));
+        listener.Start();
+
+        // Due at the end of the last working day; nothing ran the timers until 9 o'clock the next morning.
+        await admin.PostOk("/api/test/clock", new { now = Beijing(row.Due.AddDays(1), 9) });
+
+        Assert.Equal([(9 * 3600.0, (object?)"deadline")], lateness);
     }
 }

@@ -11,7 +11,7 @@ namespace Workflows.Timers;
 /// status moves in the same transaction as the effects, so a crash leaves it pending, never half-fired.
 /// </summary>
 public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEngine> engineFor, TimeProvider clock,
-    OutboxSignal outbox, ILogger<TimerRunner> logger)
+    OutboxSignal outbox, TimerMetrics metrics, ILogger<TimerRunner> logger)
 {
     /// <summary>Fires every timer due now; returns how many fired.</summary>
     public async Task<int> FireDueAsync(CancellationToken ct = default)
@@ -31,6 +31,7 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
                 await transaction.CommitAsync(ct);
                 outbox.Notify(); // the engine's own signal came before this commit
                 fired++;
+                metrics.Fired(timer, now);
                 logger.LogInformation("Timer {Timer} ({Kind} at {Step}) fired {Lateness:F1} s after it was due",
                     timer.Id, timer.Kind, timer.Step, (now - timer.DueAt).TotalSeconds);
             }
@@ -39,11 +40,13 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
                 // Another command changed the case meanwhile; the timer is still pending and is retried next round.
                 await transaction.RollbackAsync(ct);
                 skipped.Add(timer.Id);
+                metrics.Deferred(timer);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 await transaction.RollbackAsync(ct);
                 logger.LogError(e, "Timer {Timer} of case {Case} failed; marked {Status}", timer.Id, timer.CaseId, TimerStatus.Failed);
+                metrics.Failed(timer);
                 await MarkFailedAsync(timer.Id, ct);
             }
         }
