@@ -26,8 +26,8 @@ public sealed class TimerMetrics
             description: "Timers put off to the next round because another command changed their case meanwhile.");
     }
 
-    public void Fired(TimerRecord timer, DateTime now) =>
-        _lateness.Record(Math.Max(0, (now - timer.DueAt).TotalSeconds), new KeyValuePair<string, object?>("kind", timer.Kind));
+    public void Fired(TimerRecord timer, TimeSpan lateness) =>
+        _lateness.Record(lateness.TotalSeconds, new KeyValuePair<string, object?>("kind", timer.Kind));
 
     public void Failed(TimerRecord timer) => _failed.Add(1, new KeyValuePair<string, object?>("kind", timer.Kind));
 

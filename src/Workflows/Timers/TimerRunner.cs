@@ -31,9 +31,10 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
                 await transaction.CommitAsync(ct);
                 outbox.Notify(); // the engine's own signal came before this commit
                 fired++;
-                metrics.Fired(timer, now);
+                var lateness = now - timer.DueAt; // never negative: only timers due by now are picked
+                metrics.Fired(timer, lateness);
                 logger.LogInformation("Timer {Timer} ({Kind} at {Step}) fired {Lateness:F1} s after it was due",
-                    timer.Id, timer.Kind, timer.Step, (now - timer.DueAt).TotalSeconds);
+                    timer.Id, timer.Kind, timer.Step, lateness.TotalSeconds);
             }
             catch (ConflictProblem)
             {
