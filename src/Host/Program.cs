@@ -117,7 +117,7 @@ app.MapDefinitions();
 app.MapHub<TaskHub>(TaskHub.Path);
 if (manualClock) app.MapTestClock();
 
-app.Run();
+await app.RunAsync();
 
 static IEnumerable<string> CalendarFiles(IConfiguration configuration)
 {
