@@ -71,7 +71,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         var idNumber = IdNumber.Normalise(applicant!.IdNumber!);
         var record = new CaseRecord
         {
-            Id = Guid.NewGuid(),
+            Id = Guid.CreateVersion7(),
             Procedure = procedure.Definition.Key,
             RegionCode = region,
             ProvinceCode = RegionCode.ProvinceOf(region),

@@ -77,7 +77,7 @@ internal sealed partial class CaseRun
         var period = step.Period == "monthly" ? Calendar.WorkingDayCalendar.ChinaDate(Now).ToString("yyyy-MM") : null;
         var payment = new PaymentRecord
         {
-            Id = Guid.NewGuid(),
+            Id = Guid.CreateVersion7(),
             CaseId = _case.Id,
             RegionCode = _case.RegionCode,
             Period = period,

@@ -14,7 +14,7 @@ internal sealed partial class CaseRun
         var procedure = _children[step.Procedure!];
         var child = new CaseRecord
         {
-            Id = Guid.NewGuid(),
+            Id = Guid.CreateVersion7(),
             Procedure = procedure.Definition.Key,
             RegionCode = _case.RegionCode,
             ProvinceCode = _case.ProvinceCode,

@@ -83,7 +83,7 @@ internal sealed partial class CaseRun
         var level = Enum.Parse<RegionLevel>(step.Level!, ignoreCase: true);
         var task = new TaskRecord
         {
-            Id = Guid.NewGuid(),
+            Id = Guid.CreateVersion7(),
             CaseId = _case.Id,
             Procedure = _case.Procedure,
             Step = step.Id,

@@ -27,7 +27,7 @@ internal sealed partial class CaseRun
         var amount = step.Amount is null ? (decimal?)null : Scope().Money(step.Amount);
         Db.Notices.Add(new NoticeRecord
         {
-            Id = Guid.NewGuid(), CaseId = _case.Id, RegionCode = _case.RegionCode, Procedure = _case.Procedure, Step = step.Id,
+            Id = Guid.CreateVersion7(), CaseId = _case.Id, RegionCode = _case.RegionCode, Procedure = _case.Procedure, Step = step.Id,
             MaskedName = NoticeRecord.MaskName(_case.ApplicantName), MaskedIdNumber = NoticeRecord.MaskIdNumber(_case.ApplicantIdNumber),
             AmountFen = amount is { } a ? Money.ToFen(a) : null, From = Now, Until = until,
         });
@@ -37,7 +37,7 @@ internal sealed partial class CaseRun
 
     private Guid AddTimer(StepDefinition step, string kind, DateTime due, Guid? taskId)
     {
-        var timer = new TimerRecord { Id = Guid.NewGuid(), CaseId = _case.Id, TaskId = taskId, Step = step.Id, Kind = kind, DueAt = due };
+        var timer = new TimerRecord { Id = Guid.CreateVersion7(), CaseId = _case.Id, TaskId = taskId, Step = step.Id, Kind = kind, DueAt = due };
         Db.Timers.Add(timer);
         return timer.Id;
     }
