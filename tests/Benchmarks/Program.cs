@@ -61,7 +61,8 @@ try
         await using (var connection = new NpgsqlConnection(database))
         {
             await connection.OpenAsync();
-            await new NpgsqlCommand("VACUUM ANALYZE", connection).ExecuteNonQueryAsync();
+            await using var vacuum = new NpgsqlCommand("VACUUM ANALYZE", connection);
+            await vacuum.ExecuteNonQueryAsync();
         }
         var ratios = new List<double>();
         for (var round = 1; round <= rounds; round++)
@@ -76,7 +77,7 @@ try
             before = after;
         }
         if (rounds > 1)
-            Console.WriteLine($"median ratio of {rounds} rounds: {ratios.Order().ElementAt(rounds / 2):F2} " +
+            Console.WriteLine($"median ratio of {rounds} rounds: {Median(ratios):F2} " +
                 $"(each: {string.Join(" / ", ratios.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))})");
         if (mostStolen > MachineTime.ComparableUpTo)
             Console.WriteLine($"not comparable: the hypervisor took {mostStolen:F0} % of the CPU in a part of this run " +
@@ -113,6 +114,13 @@ public static partial class Program
             await Task.Delay(500);
         }
         throw new TimeoutException("The Host did not become ready.");
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        var middle = sorted.Count / 2;
+        return sorted.Count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /// <summary>The regions and the two officials, then a warm-up with as many cases as each round measures.</summary>
