@@ -64,6 +64,8 @@ public static class Database
         await db.Database.MigrateAsync();
 
         var clock = services.GetRequiredService<TimeProvider>();
+        // A context of its own: when another host stores the key first, the refused insert stays tracked in the
+        // context that tried it and would be tried again by the next SaveChanges.
         await using (var keyDb = openDb()) await services.GetRequiredService<Tokens>().LoadKeyAsync(keyDb);
         await BootstrapAdminAsync(db, configuration, services.GetRequiredService<PasswordHasher<UserRecord>>(), clock, logger);
 
