@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Host.Tests.Support;
+using Workflows.Persistence;
 using Workflows.Testing;
 
 namespace Workflows.Host.Tests;
@@ -234,6 +237,26 @@ public sealed class EngineGuaranteeTests(PostgresFixture postgres) : PostgresTes
         await first.PostOk($"/api/tasks/{taskId}/release");
         await second.PostOk($"/api/tasks/{taskId}/complete", new { outcome = "confirm" });
         await Api.ExpectProblem(await first.PostAsync($"/api/tasks/{taskId}/complete", new { outcome = "confirm" }), HttpStatusCode.Conflict);
+    }
+
+    [Fact]
+    public async Task Claim_and_release_move_the_case_s_version_so_a_command_that_read_the_case_before_cannot_write()
+    {
+        // A completion builds the history in its reply from what it read plus what it wrote; that holds only if
+        // every command that adds history, claim and release too, moves the version its write is checked against.
+        var (host, _, _) = await StartSeededAsync();
+        var caseworker = await host.LoginAsync(Seed.Caseworker);
+        var (caseId, taskId) = await ApplyAsync(caseworker);
+        var openDb = host.Services.GetRequiredService<Func<WorkflowDb>>();
+
+        foreach (var command in new[] { "claim", "release" })
+        {
+            await using var db = openDb();
+            var readBefore = await db.Cases.SingleAsync(c => c.Id == Guid.Parse(caseId));
+            await caseworker.PostOk($"/api/tasks/{taskId}/{command}");
+            readBefore.Version++; // as any command on the case does
+            await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => db.SaveChangesAsync());
+        }
     }
 
     [Fact]
