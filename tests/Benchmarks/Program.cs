@@ -22,7 +22,7 @@ var mode = args.FirstOrDefault() ?? "throughput";
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index]) : fallback;
 
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores; mode {mode}");
-await using var cluster = statements ? await PostgresCluster.StartAsync(StatementStats.Setting) : await PostgresCluster.StartAsync();
+await using var cluster = statements ? await PostgresCluster.StartAsync(StatementStats.Settings) : await PostgresCluster.StartAsync();
 Func<Task<double>>? pgbench = null;
 var mostStolen = 0.0; // the largest share of CPU the hypervisor took in any part of the run
 if (mode == "throughput")
