@@ -107,8 +107,8 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
 
     public async Task<CommandResult> CompleteAsync(Guid taskId, CompleteTaskCommand command, Actor actor, CancellationToken ct = default)
     {
-        // The task, its case, the case's other open tasks and its history in one round trip: this is the officials'
-        // hottest path, and with all of them in hand neither the steps nor the reply read them again.
+        // The task, its case, the case's other open tasks, its history and its once-per claim in one round trip: this is
+        // the officials' hottest path, and with all of them in hand neither the steps nor the reply read them again.
         var rows = await TaskWithOpenTasksOfItsCase.For(db)(db, taskId).ToListAsync(ct);
         var loaded = rows.FirstOrDefault(r => r.Task.Id == taskId);
         if (loaded is null || !TaskAccess.CanSee(actor, loaded.Task)) throw new NotFoundProblem($"No task {taskId} in your inbox.");
@@ -119,7 +119,8 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             throw new ConflictProblem($"任务已由 {holder} 认领 (task is claimed by {holder}).");
         var procedure = await catalog.GetAsync(db, record.DefinitionVersionId, ct);
         var openTasks = rows.Select(r => r.Task).Where(t => t.Status == TaskStatus.Open).ToList();
-        var run = await CaseRun.BeginAsync(this, record, procedure, actor, procedure.ReachOf(task.Step, command.Outcome), ct, openTasks);
+        var run = await CaseRun.BeginAsync(this, record, procedure, actor, procedure.ReachOf(task.Step, command.Outcome), ct,
+            openTasks, loaded.Claims);
         run.CompleteTask(task, command.Outcome, command.Data, command.Comment);
         run.Finish();
         await SaveAsync(ct);
@@ -127,7 +128,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         return new CommandResult(record, openTasks, [.. loaded.History, .. RecordedFor(record.Id)], PaymentsIfAllMade(record));
     }
 
-    private sealed record TaskOfCase(TaskRecord Task, CaseRecord Case, List<HistoryRecord> History);
+    private sealed record TaskOfCase(TaskRecord Task, CaseRecord Case, List<HistoryRecord> History, List<OncePerClaimRecord> Claims);
 
     // The task asked for finds its case's tasks by a join, not by a subquery. PostgreSQL keeps one plan for a prepared
     // statement only while that plan's estimate is no dearer than the average of the plans it made for the statement's
@@ -140,7 +141,8 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             join t in db.Tasks on asked.CaseId equals t.CaseId
             where t.Id == taskId || t.Status == TaskStatus.Open
             join c in db.Cases on t.CaseId equals c.Id
-            select new TaskOfCase(t, c, db.History.Where(h => h.CaseId == c.Id).OrderBy(h => h.Id).ToList())));
+            select new TaskOfCase(t, c, db.History.Where(h => h.CaseId == c.Id).OrderBy(h => h.Id).ToList(),
+                db.OncePerClaims.Where(o => o.CaseId == c.Id).ToList())));
 
     public async Task<TaskRecord> ClaimAsync(Guid taskId, Actor actor, CancellationToken ct = default)
     {

@@ -57,18 +57,20 @@ internal sealed partial class CaseRun : IStepEffects
     /// <summary>Loads what the steps this command can reach may touch (<see cref="Reach"/>), so that the step
     /// effects themselves need no queries and a command that cannot end the case loads nothing more.
     /// <paramref name="openTasks"/>: every open task of the case, when the caller has read them already (a new
-    /// case has none); the run keeps that list up to date as it completes, creates and cancels tasks.</summary>
+    /// case has none); the run keeps that list up to date as it completes, creates and cancels tasks.
+    /// <paramref name="claims"/>: the case's once-per claims (none or one), when the caller has read them already.</summary>
     public static async Task<CaseRun> BeginAsync(CaseEngine engine, CaseRecord record, CompiledProcedure procedure,
-        Actor actor, Reach reach, CancellationToken ct, List<TaskRecord>? openTasks = null)
+        Actor actor, Reach reach, CancellationToken ct, List<TaskRecord>? openTasks = null,
+        IReadOnlyList<OncePerClaimRecord>? claims = null)
     {
         var db = engine.Db;
         var existing = record.Version > 0; // every save moves the version: a case at 0 is being started by this command
         openTasks ??= existing && reach.MayEnd
             ? await db.Tasks.Where(t => t.CaseId == record.Id && t.Status == TaskStatus.Open).ToListAsync(ct)
             : [];
-        var claim = existing && procedure.Definition.OncePer is not null && (reach.MayReleaseClaim || reach.MayVerifyUnique)
-            ? await ClaimOf.For(db)(db, record.Id, ct)
-            : null;
+        var claim = !existing || procedure.Definition.OncePer is null || !(reach.MayReleaseClaim || reach.MayVerifyUnique) ? null
+            : claims is not null ? claims.FirstOrDefault()
+            : await ClaimOf.For(db)(db, record.Id, ct);
         var run = new CaseRun(engine, record, procedure, actor, openTasks, claim);
         foreach (var key in reach.SubProcedures)
             run._children[key] = await engine.Catalog.ResolveAsync(db, key, record.RegionCode, ct)
