@@ -68,8 +68,9 @@ internal sealed partial class CaseRun : IStepEffects
         openTasks ??= existing && reach.MayEnd
             ? await db.Tasks.Where(t => t.CaseId == record.Id && t.Status == TaskStatus.Open).ToListAsync(ct)
             : [];
-        var claim = !existing || procedure.Definition.OncePer is null || !(reach.MayReleaseClaim || reach.MayVerifyUnique) ? null
-            : claims is not null ? claims.FirstOrDefault()
+        var needsClaim = existing && procedure.Definition.OncePer is not null && (reach.MayReleaseClaim || reach.MayVerifyUnique);
+        var claim = !needsClaim ? null
+            : claims is not null ? claims.FirstOrDefault() // read with the task: none means none
             : await ClaimOf.For(db)(db, record.Id, ct);
         var run = new CaseRun(engine, record, procedure, actor, openTasks, claim);
         foreach (var key in reach.SubProcedures)
