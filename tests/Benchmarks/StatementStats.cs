@@ -3,7 +3,7 @@ using Workflows.Testing;
 namespace Workflows.Benchmarks;
 
 /// <summary>With <c>--statements</c>: what the service asked PostgreSQL during the measured part, from
-/// pg_stat_statements — calls, plans, planning and execution time per statement, to see where database time goes.
+/// pg_stat_statements — calls, plans, planning and execution time and WAL written per statement, to see where database time goes.
 /// A prepared statement that PostgreSQL still plans on every call shows as many plans as calls.</summary>
 public sealed class StatementStats(PostgresCluster cluster, string database)
 {
@@ -19,6 +19,7 @@ public sealed class StatementStats(PostgresCluster cluster, string database)
         Console.WriteLine(await PsqlAsync(
             $"SELECT round(calls::numeric / {requests}, 2) AS per_request, round(plans::numeric / {requests}, 2) AS plans_per_request, " +
             "round(total_plan_time::numeric) AS plan_ms, round(total_exec_time::numeric) AS exec_ms, " +
+            $"round(wal_bytes / {requests}) AS wal_bytes_per_request, " +
             "left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS statement FROM pg_stat_statements " +
             $"WHERE dbid = (SELECT oid FROM pg_database WHERE datname = '{database}') ORDER BY calls DESC LIMIT 25"));
     }
