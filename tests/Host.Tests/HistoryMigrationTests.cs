@@ -48,7 +48,7 @@ public abstract class HistoryMigrationTests
         Assert.Equal(("refused", "ended", "rejected", null, null), (ended.Step, ended.Action, ended.Outcome, ended.Comment, ended.Details));
 
         // A command's row with two actions, then back to one row per action.
-        db.History.Add(HistoryRecord.Of(CaseId, At.AddDays(1), "tw", [new("township-review", "claimed"), completed with { Comment = null }]));
+        db.History.Add(HistoryRecord.Of(new CaseRecord { Id = CaseId, Version = 3 }, At.AddDays(1), "tw", [new("township-review", "claimed"), completed with { Comment = null }]));
         await db.SaveChangesAsync();
         await migrator.MigrateAsync(before);
 

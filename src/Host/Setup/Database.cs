@@ -28,7 +28,7 @@ public static class Database
                 if (!connection.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) npgsql.MaxAutoPrepare = 64;
                 // The service sets no session state, so a pooled connection need not be reset between queries.
                 if (!connection.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) npgsql.NoResetOnClose = true;
-                services.AddPooledDbContextFactory<PostgresWorkflowDb>(o => o.UseNpgsql(npgsql.ConnectionString));
+                services.AddPooledDbContextFactory<PostgresWorkflowDb>(o => WorkflowDb.UsePostgres(o, npgsql.ConnectionString));
                 services.AddSingleton<Func<WorkflowDb>>(sp =>
                 {
                     var factory = sp.GetRequiredService<IDbContextFactory<PostgresWorkflowDb>>();

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Persistence;
 
 namespace Workflows.Cases;
 
@@ -54,17 +56,27 @@ public sealed class HistoryRecord
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    public const string VersionIndex = "IX_case_history_case_id_case_version";
+
     public long Id { get; set; }
     public Guid CaseId { get; set; }
+    /// <summary>The version of the case this command moved it to; unique per case (<see cref="VersionIndex"/>).
+    /// Null only in rows written before versions were recorded.</summary>
+    public int? CaseVersion { get; set; }
     public DateTime At { get; set; }
     public string Actor { get; set; } = "";
-    /// <summary>A JSON array of <see cref="HistoryEntry"/>.</summary>
+    /// <summary>A JSON array of <see cref="HistoryEntry"/>; empty when the command moved the case without an action
+    /// to show (a deadline timer that found its task already done).</summary>
     public string EntriesJson { get; set; } = "[]";
 
-    public static HistoryRecord Of(Guid caseId, DateTime at, string actor, IEnumerable<HistoryEntry> entries) => new()
+    public static HistoryRecord Of(CaseRecord version, DateTime at, string actor, IEnumerable<HistoryEntry> entries) => new()
     {
-        CaseId = caseId, At = at, Actor = actor, EntriesJson = JsonSerializer.Serialize(entries, Json),
+        CaseId = version.Id, CaseVersion = version.Version, At = at, Actor = actor, EntriesJson = JsonSerializer.Serialize(entries, Json),
     };
+
+    /// <summary>A second command that read the same version of the case tried to write its row.</summary>
+    public static bool IsVersionConflict(DbUpdateException e) =>
+        DbErrors.IsUniqueViolation(e, VersionIndex, "case_history", "case_id", "case_version");
 
     public IReadOnlyList<HistoryEntry> Entries() => JsonSerializer.Deserialize<List<HistoryEntry>>(EntriesJson, Json) ?? [];
 }

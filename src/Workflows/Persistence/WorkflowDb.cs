@@ -37,6 +37,18 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
+    /// <summary>Set by the command path around its one save: the save's history rows refuse a concurrent command
+    /// in the database, so on PostgreSQL one batch needs no transaction of its own (<see cref="GuardedCommandBatch"/>).</summary>
+    internal bool SavingGuardedCommand { get; set; }
+
+    /// <summary>The one way this model is put on PostgreSQL, for the Host and for tools alike.</summary>
+    public static TBuilder UsePostgres<TBuilder>(TBuilder options, string connectionString) where TBuilder : DbContextOptionsBuilder
+    {
+        options.UseNpgsql(connectionString)
+            .ReplaceService<Microsoft.EntityFrameworkCore.Update.IModificationCommandBatchFactory, GuardedCommandBatchFactory>();
+        return options;
+    }
+
     protected override void OnModelCreating(ModelBuilder b)
     {
         b.Entity<RegionRecord>(e => { e.ToTable("regions"); e.HasKey(x => x.Code); });
@@ -63,7 +75,12 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => new { x.RegionCode, x.Procedure, x.Status });
         });
-        b.Entity<HistoryRecord>(e => { e.ToTable("case_history"); e.HasIndex(x => x.CaseId); });
+        b.Entity<HistoryRecord>(e =>
+        {
+            e.ToTable("case_history");
+            // One row per version of a case: a second command that read the same version cannot write its row.
+            e.HasIndex(x => new { x.CaseId, x.CaseVersion }).IsUnique().HasDatabaseName(HistoryRecord.VersionIndex);
+        });
         b.Entity<OncePerClaimRecord>(e =>
         {
             e.ToTable("once_per_claims");
@@ -129,8 +146,7 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
 
     public static WorkflowDb Create(string provider, string connectionString) => provider switch
     {
-        "Postgres" => new PostgresWorkflowDb(new DbContextOptionsBuilder<PostgresWorkflowDb>()
-            .UseNpgsql(connectionString).Options),
+        "Postgres" => new PostgresWorkflowDb(UsePostgres(new DbContextOptionsBuilder<PostgresWorkflowDb>(), connectionString).Options),
         _ => new SqliteWorkflowDb(new DbContextOptionsBuilder<SqliteWorkflowDb>()
             .UseSqlite(connectionString).Options),
     };

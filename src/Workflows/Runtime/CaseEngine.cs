@@ -18,7 +18,9 @@ namespace Workflows.Runtime;
 /// The command path. Every command (start a case, claim/release/complete a task, fire a timer) loads the
 /// case, binds its procedure's state machine to the stored step, fires, and saves everything it produced —
 /// case, tasks, timers, payments, history, outbox — in one SaveChanges, i.e. one transaction, guarded by
-/// the case's version. A concurrent command on the same case gets 409 and changes nothing.
+/// the case's version: each command moves it (<see cref="MoveVersion"/>) and writes one history row with the
+/// new version, which the database accepts once per version. A concurrent command on the same case gets 409 and
+/// changes nothing.
 /// </summary>
 public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar, TimeProvider clock,
     OutboxSignal outbox)
@@ -29,6 +31,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     internal DateTime Now { get; private set; } = clock.GetUtcNow().UtcDateTime;
     private readonly List<OutboxEvent> _events = [];
     private readonly List<(Guid CaseId, string Actor, HistoryEntry Entry)> _actions = [];
+    private readonly List<(CaseRecord Case, string Actor)> _moved = [];
     private readonly List<HistoryRecord> _recorded = [];
     private readonly List<PaymentRecord> _payments = [];
 
@@ -36,9 +39,20 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     /// row per case, in the command's transaction.</summary>
     internal void Notify(OutboxEvent notification) => _events.Add(notification);
 
-    /// <summary>Adds an action to a case's history; <see cref="SaveAsync"/> writes the command's actions as one history
-    /// row per case and actor, in the command's transaction.</summary>
+    /// <summary>Adds an action to a case's history; <see cref="SaveAsync"/> writes the command's actions on a case as
+    /// the row of the case's new version, in the command's transaction.</summary>
     internal void Record(Guid caseId, string actor, HistoryEntry entry) => _actions.Add((caseId, actor, entry));
+
+    /// <summary>Every command on a case moves its version once, on behalf of one actor; the save is checked against
+    /// the version read and writes the history row of the new one.</summary>
+    internal void MoveVersion(CaseRecord record, string actor)
+    {
+        // Twice would leave the version read unguarded: a second command that read it writes the row between.
+        if (_moved.Any(m => m.Case.Id == record.Id))
+            throw new InvalidOperationException($"One command moved the version of case {record.Id} twice.");
+        record.Version++;
+        _moved.Add((record, actor));
+    }
 
     /// <summary>Adds a payment to the unit of work.</summary>
     internal void Pay(PaymentRecord payment) => _payments.Add(db.Payments.Add(payment).Entity);
@@ -199,9 +213,8 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     private async Task ChangeTaskAsync(TaskRecord task, Actor actor, string action, CancellationToken ct)
     {
         task.Version++;
-        // It writes the case's history, so it moves the case's version like any other command on the case.
         var record = await db.Cases.SingleAsync(c => c.Id == task.CaseId, ct);
-        record.Version++;
+        MoveVersion(record, actor.Username);
         Record(task.CaseId, actor.Username, new HistoryEntry(task.Step, action));
         Notify("taskUpdated", task);
         await SaveAsync(ct);
@@ -266,15 +279,14 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     {
         foreach (var ofCase in _events.GroupBy(e => e.CaseId)) db.Outbox.Add(OutboxRecord.Of(ofCase.Key, Now, ofCase));
         _events.Clear();
-        foreach (var by in _actions.GroupBy(a => (a.CaseId, a.Actor)))
-            _recorded.Add(db.History.Add(HistoryRecord.Of(by.Key.CaseId, Now, by.Key.Actor, by.Select(a => a.Entry))).Entity);
-        _actions.Clear();
+        WriteHistory();
+        db.SavingGuardedCommand = true;
         try
         {
             await db.SaveChangesAsync(ct);
             outbox.Notify();
         }
-        catch (DbUpdateConcurrencyException)
+        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || HistoryRecord.IsVersionConflict(e))
         {
             throw new ConflictProblem("案件已被他人同时修改，请刷新后重试 (the case changed concurrently; reload and retry).");
         }
@@ -282,5 +294,26 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         {
             throw new ConflictProblem("重复：数据库唯一性约束拒绝了此操作 (a duplicate was refused by the database: one per person, one payment per period).");
         }
+        finally
+        {
+            db.SavingGuardedCommand = false;
+        }
+    }
+
+    /// <summary>One row per case whose version moved, with the actions on it, even none: the row is what makes the
+    /// database refuse a second command that read the same version.</summary>
+    private void WriteHistory()
+    {
+        foreach (var unmoved in _actions.Select(a => a.CaseId).Except(_moved.Select(m => m.Case.Id)))
+            throw new InvalidOperationException($"History recorded for case {unmoved} without moving its version.");
+        foreach (var (record, actor) in _moved)
+        {
+            var actions = _actions.Where(a => a.CaseId == record.Id).ToList();
+            if (actions.Any(a => a.Actor != actor))
+                throw new InvalidOperationException($"One command acted on case {record.Id} as more than one actor.");
+            _recorded.Add(db.History.Add(HistoryRecord.Of(record, Now, actor, actions.Select(a => a.Entry))).Entity);
+        }
+        _moved.Clear();
+        _actions.Clear();
     }
 }

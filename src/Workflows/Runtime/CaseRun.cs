@@ -220,6 +220,6 @@ internal sealed partial class CaseRun : IStepEffects
     {
         _case.DataJson = _root.ToJsonString();
         _case.UpdatedAt = Now;
-        _case.Version++;
+        _engine.MoveVersion(_case, _actor.Username);
     }
 }

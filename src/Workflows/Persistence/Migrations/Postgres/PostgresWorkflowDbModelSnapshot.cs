@@ -194,6 +194,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("case_id");
 
+                    b.Property<int?>("CaseVersion")
+                        .HasColumnType("integer")
+                        .HasColumnName("case_version");
+
                     b.Property<string>("EntriesJson")
                         .IsRequired()
                         .HasColumnType("text")
@@ -201,7 +205,9 @@ namespace Workflows.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CaseId");
+                    b.HasIndex("CaseId", "CaseVersion")
+                        .IsUnique()
+                        .HasDatabaseName("IX_case_history_case_id_case_version");
 
                     b.ToTable("case_history", (string)null);
                 });

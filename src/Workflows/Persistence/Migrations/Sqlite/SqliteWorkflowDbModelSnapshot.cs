@@ -185,6 +185,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("case_id");
 
+                    b.Property<int?>("CaseVersion")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("case_version");
+
                     b.Property<string>("EntriesJson")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -192,7 +196,9 @@ namespace Workflows.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("CaseId");
+                    b.HasIndex("CaseId", "CaseVersion")
+                        .IsUnique()
+                        .HasDatabaseName("IX_case_history_case_id_case_version");
 
                     b.ToTable("case_history", (string)null);
                 });
