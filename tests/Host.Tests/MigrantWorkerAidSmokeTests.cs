@@ -1,6 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Access;
 using Workflows.Host.Tests.Support;
+using Workflows.Persistence;
+using Workflows.Runtime;
 using Workflows.Testing;
 
 namespace Workflows.Host.Tests;
@@ -66,6 +71,37 @@ public abstract class MigrantWorkerAidSmokeTests : HostedTest
         Assert.Contains("********", listed["items"]![0]!["applicant"]!["idNumber"]!.GetValue<string>());
         var payments = await township.GetOk("/api/payments");
         Assert.Equal(823.5m, payments["items"]![0]!["amount"]!.GetValue<decimal>());
+    }
+
+    [Fact]
+    public async Task A_command_that_read_the_case_before_another_committed_keeps_nothing_of_its_own()
+    {
+        // On PostgreSQL a command's writes go as one batch without a transaction of their own: only the history row of
+        // the case's new version, unique per case, stops a command that read an older version. Without it, this stale
+        // completion would keep a second township review.
+        var (host, _, _) = await StartSeededAsync();
+        var caseworker = await host.LoginAsync(Seed.Caseworker);
+        var created = await caseworker.PostOk("/api/cases", Seed.MigrantWorkerApplication(), HttpStatusCode.Created);
+        var caseId = Guid.Parse(created["id"]!.GetValue<string>());
+        var taskId = Guid.Parse(created["openTasks"]![0]!["id"]!.GetValue<string>());
+        using var scope = host.Services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<WorkflowDb>();
+        // A context keeps the rows it tracks as it first read them, so the engine's read below sees the case and its
+        // task as they were before the other completion.
+        await db.Cases.SingleAsync(c => c.Id == caseId);
+        await db.Tasks.Where(t => t.CaseId == caseId).ToListAsync();
+        await caseworker.PostOk($"/api/tasks/{taskId}/complete", new { outcome = "confirm" });
+
+        var actor = new Actor(Seed.Caseworker, [Roles.VillageCaseworker], Seed.Village);
+        await Assert.ThrowsAsync<ConflictProblem>(() => scope.ServiceProvider.GetRequiredService<CaseEngine>()
+            .CompleteAsync(taskId, new CompleteTaskCommand("confirm", null, null), actor));
+
+        var actions = (await caseworker.GetOk($"/api/cases/{caseId}"))["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>());
+        Assert.Equal(["started", "task-created", "completed", "task-created"], actions);
+        await using var check = host.Services.GetRequiredService<Func<WorkflowDb>>()();
+        Assert.Equal(2, await check.Tasks.CountAsync(t => t.CaseId == caseId));
+        Assert.Equal([1, 2], await check.History.Where(h => h.CaseId == caseId).OrderBy(h => h.Id).Select(h => h.CaseVersion).ToListAsync());
+        Assert.Equal(1, await check.Outbox.CountAsync(o => o.CaseId == caseId && o.EventsJson.Contains("township-review")));
     }
 
     [Fact]
