@@ -93,8 +93,9 @@ public abstract class MigrantWorkerAidSmokeTests : HostedTest
         await caseworker.PostOk($"/api/tasks/{taskId}/complete", new { outcome = "confirm" });
 
         var actor = new Actor(Seed.Caseworker, [Roles.VillageCaseworker], Seed.Village);
-        await Assert.ThrowsAsync<ConflictProblem>(() => scope.ServiceProvider.GetRequiredService<CaseEngine>()
+        var conflict = await Assert.ThrowsAsync<ConflictProblem>(() => scope.ServiceProvider.GetRequiredService<CaseEngine>()
             .CompleteAsync(taskId, new CompleteTaskCommand("confirm", null, null), actor));
+        Assert.Contains("the case changed concurrently", conflict.Message);
 
         var actions = (await caseworker.GetOk($"/api/cases/{caseId}"))["history"]!.AsArray().Select(h => h!["action"]!.GetValue<string>());
         Assert.Equal(["started", "task-created", "completed", "task-created"], actions);

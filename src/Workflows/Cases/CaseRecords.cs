@@ -69,9 +69,11 @@ public sealed class HistoryRecord
     /// to show (a deadline timer that found its task already done).</summary>
     public string EntriesJson { get; set; } = "[]";
 
-    public static HistoryRecord Of(CaseRecord version, DateTime at, string actor, IEnumerable<HistoryEntry> entries) => new()
+    /// <summary>The row of the version <paramref name="movedCase"/> is at now.</summary>
+    public static HistoryRecord Of(CaseRecord movedCase, DateTime at, string actor, IEnumerable<HistoryEntry> entries) => new()
     {
-        CaseId = version.Id, CaseVersion = version.Version, At = at, Actor = actor, EntriesJson = JsonSerializer.Serialize(entries, Json),
+        CaseId = movedCase.Id, CaseVersion = movedCase.Version, At = at, Actor = actor,
+        EntriesJson = JsonSerializer.Serialize(entries, Json),
     };
 
     /// <summary>A second command that read the same version of the case tried to write its row.</summary>
