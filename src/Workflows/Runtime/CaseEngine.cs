@@ -304,7 +304,8 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     /// database refuse a second command that read the same version.</summary>
     private void WriteHistory()
     {
-        foreach (var unmoved in _actions.Select(a => a.CaseId).Except(_moved.Select(m => m.Case.Id)))
+        var unmoved = _actions.Select(a => a.CaseId).Except(_moved.Select(m => m.Case.Id)).FirstOrDefault();
+        if (unmoved != Guid.Empty)
             throw new InvalidOperationException($"History recorded for case {unmoved} without moving its version.");
         foreach (var (record, actor) in _moved)
         {
