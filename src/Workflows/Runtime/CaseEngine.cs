@@ -30,7 +30,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     internal WorkingDayCalendar Calendar => calendar;
     internal DateTime Now { get; private set; } = clock.GetUtcNow().UtcDateTime;
     private readonly List<OutboxEvent> _events = [];
-    private readonly List<(Guid CaseId, string Actor, HistoryEntry Entry)> _actions = [];
+    private readonly List<(Guid CaseId, HistoryEntry Entry)> _actions = [];
     private readonly List<(CaseRecord Case, string Actor)> _moved = [];
     private readonly List<HistoryRecord> _recorded = [];
     private readonly List<PaymentRecord> _payments = [];
@@ -40,8 +40,8 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     internal void Notify(OutboxEvent notification) => _events.Add(notification);
 
     /// <summary>Adds an action to a case's history; <see cref="SaveAsync"/> writes the command's actions on a case as
-    /// the row of the case's new version, in the command's transaction.</summary>
-    internal void Record(Guid caseId, string actor, HistoryEntry entry) => _actions.Add((caseId, actor, entry));
+    /// the row of the case's new version, in the name of the actor who moved it, in the command's transaction.</summary>
+    internal void Record(Guid caseId, HistoryEntry entry) => _actions.Add((caseId, entry));
 
     /// <summary>Every command on a case moves its version once, on behalf of one actor; the save is checked against
     /// the version read and writes the history row of the new one.</summary>
@@ -215,7 +215,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         task.Version++;
         var record = await db.Cases.SingleAsync(c => c.Id == task.CaseId, ct);
         MoveVersion(record, actor.Username);
-        Record(task.CaseId, actor.Username, new HistoryEntry(task.Step, action));
+        Record(task.CaseId, new HistoryEntry(task.Step, action));
         Notify("taskUpdated", task);
         await SaveAsync(ct);
     }
@@ -309,10 +309,8 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             throw new InvalidOperationException($"History recorded for case {unmoved} without moving its version.");
         foreach (var (record, actor) in _moved)
         {
-            var actions = _actions.Where(a => a.CaseId == record.Id).ToList();
-            if (actions.Any(a => a.Actor != actor))
-                throw new InvalidOperationException($"One command acted on case {record.Id} as more than one actor.");
-            _recorded.Add(db.History.Add(HistoryRecord.Of(record, Now, actor, actions.Select(a => a.Entry))).Entity);
+            var actions = _actions.Where(a => a.CaseId == record.Id).Select(a => a.Entry);
+            _recorded.Add(db.History.Add(HistoryRecord.Of(record, Now, actor, actions)).Entity);
         }
         _moved.Clear();
         _actions.Clear();

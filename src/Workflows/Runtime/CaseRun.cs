@@ -95,7 +95,7 @@ internal sealed partial class CaseRun : IStepEffects
         EF.CompileAsyncQuery((WorkflowDb db, Guid caseId, CancellationToken ct) => db.OncePerClaims.FirstOrDefault(c => c.CaseId == caseId)));
 
     public void Record(string step, string action, string? outcome = null, string? comment = null, JsonNode? details = null) =>
-        _engine.Record(_case.Id, _actor.Username, new HistoryEntry(step, action, outcome, comment, details));
+        _engine.Record(_case.Id, new HistoryEntry(step, action, outcome, comment, details));
 
     public void EnterStart()
     {
