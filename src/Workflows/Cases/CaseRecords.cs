@@ -1,8 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
-using Microsoft.EntityFrameworkCore;
-using Workflows.Persistence;
 
 namespace Workflows.Cases;
 
@@ -56,11 +54,9 @@ public sealed class HistoryRecord
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public const string VersionIndex = "IX_case_history_case_id_case_version";
-
     public long Id { get; set; }
     public Guid CaseId { get; set; }
-    /// <summary>The version of the case this command moved it to; unique per case (<see cref="VersionIndex"/>).
+    /// <summary>The version of the case this command moved it to; unique per case (an index of WorkflowDb).
     /// Null only in rows written before versions were recorded.</summary>
     public int? CaseVersion { get; set; }
     public DateTime At { get; set; }
@@ -75,10 +71,6 @@ public sealed class HistoryRecord
         CaseId = movedCase.Id, CaseVersion = movedCase.Version, At = at, Actor = actor,
         EntriesJson = JsonSerializer.Serialize(entries, Json),
     };
-
-    /// <summary>A second command that read the same version of the case tried to write its row.</summary>
-    public static bool IsVersionConflict(DbUpdateException e) =>
-        DbErrors.IsUniqueViolation(e, VersionIndex, "case_history", "case_id", "case_version");
 
     public IReadOnlyList<HistoryEntry> Entries() => JsonSerializer.Deserialize<List<HistoryEntry>>(EntriesJson, Json) ?? [];
 }

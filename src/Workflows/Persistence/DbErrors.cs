@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace Workflows.Persistence;
 
@@ -12,13 +13,19 @@ public static class DbErrors
         _ => false,
     };
 
-    /// <summary>The unique index <paramref name="index"/> refused the write. PostgreSQL names the index; SQLite names
-    /// its columns instead (<paramref name="table"/>.<paramref name="columns"/>).</summary>
-    public static bool IsUniqueViolation(DbUpdateException e, string index, string table, params string[] columns) => e.InnerException switch
+    /// <summary>The model's unique index <paramref name="index"/> refused the write. PostgreSQL names the index;
+    /// SQLite names its columns instead, as table.column.</summary>
+    public static bool IsUniqueViolation(DbUpdateException e, IReadOnlyIndex index) => e.InnerException switch
     {
-        Npgsql.PostgresException pg => pg.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation && pg.ConstraintName == index,
+        Npgsql.PostgresException pg => pg.SqlState == Npgsql.PostgresErrorCodes.UniqueViolation && pg.ConstraintName == index.GetDatabaseName(),
         Microsoft.Data.Sqlite.SqliteException sqlite => sqlite.SqliteErrorCode == 19
-            && sqlite.Message.Contains(string.Join(", ", columns.Select(c => $"{table}.{c}")), StringComparison.Ordinal),
+            && sqlite.Message.Contains(SqliteColumns(index), StringComparison.Ordinal),
         _ => false,
     };
+
+    private static string SqliteColumns(IReadOnlyIndex index)
+    {
+        var table = index.DeclaringEntityType.GetTableName();
+        return string.Join(", ", index.Properties.Select(p => $"{table}.{p.GetColumnName()}"));
+    }
 }

@@ -79,7 +79,7 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
         {
             e.ToTable("case_history");
             // One row per version of a case: a second command that read the same version cannot write its row.
-            e.HasIndex(x => new { x.CaseId, x.CaseVersion }).IsUnique().HasDatabaseName(HistoryRecord.VersionIndex);
+            e.HasIndex(x => new { x.CaseId, x.CaseVersion }).IsUnique();
         });
         b.Entity<OncePerClaimRecord>(e =>
         {

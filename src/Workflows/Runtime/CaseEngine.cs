@@ -286,7 +286,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             await db.SaveChangesAsync(ct);
             outbox.Notify();
         }
-        catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || HistoryRecord.IsVersionConflict(e))
+        catch (DbUpdateException e) when (IsVersionConflict(e))
         {
             throw new ConflictProblem("案件已被他人同时修改，请刷新后重试 (the case changed concurrently; reload and retry).");
         }
@@ -299,6 +299,11 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             db.SavingGuardedCommand = false;
         }
     }
+
+    /// <summary>The version read was moved by another command: its UPDATE found no row, or the history row of the version
+    /// it would write exists already (the unique index of WorkflowDb).</summary>
+    private bool IsVersionConflict(DbUpdateException e) => e is DbUpdateConcurrencyException
+        || DbErrors.IsUniqueViolation(e, db.Model.FindEntityType(typeof(HistoryRecord))!.GetIndexes().Single(i => i.IsUnique));
 
     /// <summary>One row per case whose version moved, with the actions on it, even none: the row is what makes the
     /// database refuse a second command that read the same version.</summary>
