@@ -9,6 +9,7 @@ using Workflows.Calendar;
 using Workflows.Definitions;
 using Workflows.Host.Admin;
 using Workflows.Host.Auth;
+using Workflows.Host.Calendar;
 using Workflows.Host.Cases;
 using Workflows.Host.Clock;
 using Workflows.Host.Definitions;
@@ -33,7 +34,9 @@ if (manualClock)
 services.AddSingleton<TimeProvider>(sp => manualClock ? sp.GetRequiredService<ManualClock>() : TimeProvider.System);
 
 services.AddWorkflowDatabase(configuration);
-services.AddSingleton(WorkingDayCalendar.FromFiles(CalendarFiles(configuration)));
+services.AddSingleton<WorkingDayCalendar>(); // filled from the database at start (Database.PrepareAsync)
+services.AddSingleton<ProvisionalDeadlines>();
+services.AddHostedService<CalendarRefresher>();
 services.AddSingleton<DefinitionCatalog>();
 services.AddScoped<CaseEngine>();
 services.AddSingleton<OutboxSignal>();
@@ -101,13 +104,10 @@ app.MapOpenApi();
 app.MapScalarApiReference();
 if (!File.Exists(Path.Combine(app.Environment.WebRootPath ?? "wwwroot", "index.html")))
     app.MapGet("/", () => Results.Redirect("/scalar")).ExcludeFromDescription(); // built without the front end
-app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).WithTags("Health");
-app.MapGet("/health/ready", async Task<IResult> (WorkflowDb db, CancellationToken ct) =>
-    await db.Database.CanConnectAsync(ct) && !(await db.Database.GetPendingMigrationsAsync(ct)).Any()
-        ? TypedResults.Ok(new { status = "ready" })
-        : TypedResults.Problem(title: "Not ready", detail: "database unreachable or migrations pending", statusCode: 503)).WithTags("Health");
+app.MapHealth();
 app.MapAuth();
 app.MapAdmin();
+app.MapCalendars();
 app.MapCases();
 app.MapEmergencyAid();
 app.MapPublicNotices();
@@ -118,13 +118,5 @@ app.MapHub<TaskHub>(TaskHub.Path);
 if (manualClock) app.MapTestClock();
 
 await app.RunAsync();
-
-static IEnumerable<string> CalendarFiles(IConfiguration configuration)
-{
-    var directory = configuration["Calendar:Path"] ?? Path.Combine(AppContext.BaseDirectory, "workflows", "calendars");
-    var files = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.json") : [];
-    return files.Length > 0 ? files
-        : throw new InvalidOperationException($"No holiday calendar files in {directory} (Calendar:Path).");
-}
 
 public partial class Program;

@@ -2,25 +2,30 @@ import { lazy, Suspense, useState } from "react";
 import { loadSession, saveSession, type Session } from "./api";
 import { Login } from "./Login";
 import { Workbench } from "./Workbench";
+import { CalendarPage } from "./CalendarPage";
 
 // The designer (React Flow, dagre) loads only for admins: a caseworker's phone never downloads it.
 const DesignerPage = lazy(() => import("./designer/DesignerPage"));
 
 const designs = (session: Session) => session.user.roles.some(r => r === "province-admin" || r === "system-admin");
+const keepsCalendar = (session: Session) => session.user.roles.includes("system-admin");
 
 /** Officials land on their workbench; provincial and system admins on the designer, and may switch. */
 export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
-  const [view, setView] = useState<"workbench" | "designer">(() => (session && designs(session) ? "designer" : "workbench"));
+  const [view, setView] = useState<"workbench" | "designer" | "calendars">(() => (session && designs(session) ? "designer" : "workbench"));
   const change = (next: Session | null) => {
     saveSession(next);
     setSession(next);
     setView(next && designs(next) ? "designer" : "workbench");
   };
   if (!session) return <Login onLogin={change} />;
+  if (view === "calendars") return <CalendarPage session={session} onBack={() => setView(designs(session) ? "designer" : "workbench")} />;
   return view === "designer"
     ? <Suspense fallback={<p className="muted">加载中…</p>}>
-        <DesignerPage session={session} onWorkbench={() => setView("workbench")} onLogout={() => change(null)} />
+        <DesignerPage session={session} onWorkbench={() => setView("workbench")} onLogout={() => change(null)}
+                      onCalendars={keepsCalendar(session) ? () => setView("calendars") : undefined} />
       </Suspense>
-    : <Workbench session={session} onLogout={() => change(null)} onDesigner={designs(session) ? () => setView("designer") : undefined} />;
+    : <Workbench session={session} onLogout={() => change(null)} onDesigner={designs(session) ? () => setView("designer") : undefined}
+                 onCalendars={keepsCalendar(session) ? () => setView("calendars") : undefined} />;
 }

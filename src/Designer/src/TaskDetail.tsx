@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { ApiError, request, type CaseView, type Session, type Task } from "./api";
-import { actionLabel, basisText, deadlineText, needsReason, outcomeLabel, procedureLabel, statusLabel } from "./words";
+import { actionLabel, basisText, deadlineText, provisionalHint, needsReason, outcomeLabel, procedureLabel, statusLabel } from "./words";
 
 /** One task: its case, history and the amount's explanation; claim/release; the outcome buttons. */
 export function TaskDetail({ task, session, onDone }: { task: Task; session: Session; onDone: () => void }) {
@@ -39,6 +39,7 @@ export function TaskDetail({ task, session, onDone }: { task: Task; session: Ses
     <section className="detail" aria-label="任务详情">
       <h2>{task.name}</h2>
       <p className={task.overdue ? "overdue-text" : "muted"}>{deadlineText(task)}</p>
+      {task.dueAtProvisional && <p className="muted" data-testid="provisional">{provisionalHint}</p>}
       {view && (
         <>
           <dl>

@@ -3,12 +3,14 @@ import { type Session, type Task } from "./api";
 import { connectInbox } from "./live";
 import { EmergencyForm, emergencyRoles } from "./EmergencyForm";
 import { TaskDetail } from "./TaskDetail";
-import { deadlineText, procedureLabel } from "./words";
+import { deadlineText, procedureLabel, provisionalHint } from "./words";
 
 type Filter = "all" | "overdue" | "mine";
 
 /** The inbox: live, soonest deadline first, overdue highlighted; the selected task beside it (below on a phone). */
-export function Workbench({ session, onLogout, onDesigner }: { session: Session; onLogout: () => void; onDesigner?: () => void }) {
+export function Workbench({ session, onLogout, onDesigner, onCalendars }: {
+  session: Session; onLogout: () => void; onDesigner?: () => void; onCalendars?: () => void;
+}) {
   const [tasks, setTasks] = useState<Map<string, Task>>(new Map());
   const [link, setLink] = useState<"live" | "reconnecting" | "offline">("reconnecting");
   const [filter, setFilter] = useState<Filter>("all");
@@ -40,6 +42,7 @@ export function Workbench({ session, onLogout, onDesigner }: { session: Session;
         <span className={`link ${link}`} data-testid="link">{link === "live" ? "实时" : link === "reconnecting" ? "连接中…" : "已断开"}</span>
         {mayRespond && <button className="primary" onClick={() => { setEmergency(true); setSelected(null); }}>先行救助</button>}
         {onDesigner && <button onClick={onDesigner}>流程设计</button>}
+        {onCalendars && <button onClick={onCalendars}>节假日</button>}
         <button onClick={onLogout}>退出</button>
       </header>
       <section className="inbox" aria-label="待办任务">
@@ -58,7 +61,7 @@ export function Workbench({ session, onLogout, onDesigner }: { session: Session;
                 onClick={() => { setSelected(t.id); setEmergency(false); }}>
               <div className="title">{t.name}</div>
               <div className="muted">{procedureLabel(t.procedure)} · {t.regionCode}</div>
-              <div className="deadline">{deadlineText(t)}{t.escalated ? " · 已上报" : ""}{t.claimedBy ? ` · ${t.claimedBy} 已认领` : ""}</div>
+              <div className="deadline" title={t.dueAtProvisional ? provisionalHint : undefined}>{deadlineText(t)}{t.escalated ? " · 已上报" : ""}{t.claimedBy ? ` · ${t.claimedBy} 已认领` : ""}</div>
             </li>
           ))}
         </ul>

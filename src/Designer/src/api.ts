@@ -5,7 +5,7 @@ export interface Session { accessToken: string; expiresAt: string; user: User }
 
 export interface Task {
   id: string; caseId: string; procedure: string; step: string; name: string; role: string; level: string;
-  regionCode: string; createdAt: string; dueAt?: string | null; overdue: boolean; claimedBy?: string | null;
+  regionCode: string; createdAt: string; dueAt?: string | null; dueAtProvisional?: boolean; overdue: boolean; claimedBy?: string | null;
   outcomes: string[]; status: string; escalated: boolean; workingDaysLeft?: number | null;
 }
 

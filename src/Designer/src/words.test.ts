@@ -14,6 +14,10 @@ describe("deadlineText", () => {
   it("says overdue once passed", () =>
     expect(deadlineText({ dueAt: due, overdue: true, workingDaysLeft: null })).toBe("已逾期（2月25日到期）"));
 
+  it("marks a deadline counted on a year without holiday data as provisional", () =>
+    expect(deadlineText({ dueAt: due, dueAtProvisional: true, overdue: false, workingDaysLeft: 3 }))
+      .toBe("剩 3 个工作日（2月25日到期）（暂定）"));
+
   it("has nothing to say without a deadline", () =>
     expect(deadlineText({ dueAt: null, overdue: false })).toBe("无时限"));
 });

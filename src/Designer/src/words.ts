@@ -28,7 +28,17 @@ const procedureLabels: Record<string, string> = {
 };
 export const procedureLabel = (key: string) => procedureLabels[key] ?? key;
 
-export function deadlineText(task: { dueAt?: string | null; overdue: boolean; workingDaysLeft?: number | null }): string {
+type Deadline = { dueAt?: string | null; dueAtProvisional?: boolean; overdue: boolean; workingDaysLeft?: number | null };
+
+/** The deadline as an official reads it; a provisional one (a year without holiday data, counted Monday–Friday) says so. */
+export function deadlineText(task: Deadline): string {
+  const text = deadlineDays(task);
+  return task.dueAt && task.dueAtProvisional ? `${text}（暂定）` : text;
+}
+
+export const provisionalHint = "该年度放假安排尚未导入，时限暂按周一至周五计算，导入后自动重算";
+
+function deadlineDays(task: Deadline): string {
   if (!task.dueAt) return "无时限";
   const due = new Date(task.dueAt);
   // dueAt is the end of the last day (24:00 Beijing time); show that day.

@@ -79,7 +79,7 @@ public static class AdminEndpoints
     {
         var history = (await db.Standards.AsNoTracking().Where(s => s.RegionCode == code).ToListAsync(ct))
             .OrderBy(s => s.EffectiveFrom).Select(View).ToArray();
-        var today = Calendar.WorkingDayCalendar.ChinaDate(clock.GetUtcNow().UtcDateTime);
+        var today = Workflows.Calendar.WorkingDayCalendar.ChinaDate(clock.GetUtcNow().UtcDateTime);
         var current = await Standards.FindAsync(db, code, today, ct);
         return TypedResults.Ok(new StandardsView(code, current is null ? null : View(current), history));
     }

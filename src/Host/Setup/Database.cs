@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Access;
+using Workflows.Calendar;
 using Workflows.Definitions;
 using Workflows.Host.Auth;
 using Workflows.Persistence;
@@ -68,12 +69,37 @@ public static class Database
         // context that tried it and would be tried again by the next SaveChanges.
         await using (var keyDb = openDb()) await services.GetRequiredService<Tokens>().LoadKeyAsync(keyDb);
         await BootstrapAdminAsync(db, configuration, services.GetRequiredService<PasswordHasher<UserRecord>>(), clock, logger);
+        await LoadCalendarAsync(openDb, services.GetRequiredService<WorkingDayCalendar>(), configuration, clock, logger);
 
         var directory = configuration["Definitions:Path"] ?? Path.Combine(AppContext.BaseDirectory, "workflows");
         var problems = await services.GetRequiredService<DefinitionCatalog>()
             .ImportDirectoryAsync(db, directory, clock.GetUtcNow().UtcDateTime);
         if (problems.Count > 0 && configuration.GetValue("Definitions:FailOnInvalid", true))
             throw new InvalidOperationException("Shipped definitions are invalid:\n" + string.Join("\n", problems));
+    }
+
+    /// <summary>The shipped holiday files go into the database (a year an admin put stays); the calendar then holds
+    /// what the database holds, like every other host's.</summary>
+    private static async Task LoadCalendarAsync(Func<WorkflowDb> openDb, WorkingDayCalendar calendar, IConfiguration configuration,
+        TimeProvider clock, ILogger logger)
+    {
+        var directory = configuration["Calendar:Path"] ?? Path.Combine(AppContext.BaseDirectory, "workflows", "calendars");
+        var files = Directory.Exists(directory) ? Directory.GetFiles(directory, "*.json") : [];
+        var shipped = files.SelectMany(f => CalendarYear.ReadFile(File.ReadAllText(f), Path.GetFileName(f))).ToList();
+        try
+        {
+            await using var db = openDb();
+            var written = await CalendarStore.ImportShippedAsync(db, shipped, clock.GetUtcNow().UtcDateTime);
+            if (written.Count > 0) logger.LogInformation("Calendar years {Years} loaded from the shipped files", string.Join(", ", written));
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            logger.LogInformation("Another host stored the shipped calendar years first");
+        }
+        await using (var db = openDb()) await CalendarStore.RefreshAsync(db, calendar);
+        if (calendar.Years.Count == 0)
+            logger.LogWarning("The calendar holds no year: deadlines count Monday–Friday and are provisional until a year is put " +
+                              "(PUT /api/admin/calendars/{{year}})");
     }
 
     private static async Task BootstrapAdminAsync(WorkflowDb db, IConfiguration configuration, PasswordHasher<UserRecord> hasher,

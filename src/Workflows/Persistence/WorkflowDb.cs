@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Workflows.Access;
+using Workflows.Calendar;
 using Workflows.Cases;
 using Workflows.Definitions;
 using Workflows.Notices;
@@ -34,6 +35,7 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
     public DbSet<NoticeRecord> Notices => Set<NoticeRecord>();
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
     public DbSet<SettingRecord> Settings => Set<SettingRecord>();
+    public DbSet<CalendarYearRecord> CalendarYears => Set<CalendarYearRecord>();
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
@@ -101,6 +103,8 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             e.ToTable("timers");
             e.HasIndex(x => new { x.Status, x.DueAt });
             e.HasIndex(x => x.CaseId);
+            // Only the provisional ones (set on a year without holiday data): found again when that year is loaded.
+            e.HasIndex(x => x.DueAt).HasDatabaseName("IX_timers_provisional").HasFilter("due_at_provisional AND status = 'pending'");
         });
         b.Entity<PaymentRecord>(e =>
         {
@@ -122,6 +126,12 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
         });
         b.Entity<IdempotencyRecord>(e => { e.ToTable("idempotency_keys"); e.HasKey(x => new { x.Key, x.Username }); });
         b.Entity<SettingRecord>(e => { e.ToTable("settings"); e.HasKey(x => x.Key); });
+        b.Entity<CalendarYearRecord>(e =>
+        {
+            e.ToTable("calendar_years");
+            e.HasKey(x => x.Year);
+            e.Property(x => x.Year).ValueGeneratedNever();
+        });
 
         var utc = new ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
         foreach (var entity in b.Model.GetEntityTypes())

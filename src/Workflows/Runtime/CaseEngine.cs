@@ -210,6 +210,49 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         await SaveAsync(ct);
     }
 
+    /// <summary>Computes again the provisional deadlines and waits of a case (set while a year had no holiday data), now
+    /// that the calendar may hold that year; every one that moved is recorded and pushed. Returns how many changed: at
+    /// 0 nothing is written.</summary>
+    public async Task<int> RecomputeDeadlinesAsync(Guid caseId, CancellationToken ct = default)
+    {
+        var timers = await db.Timers
+            .Where(t => t.CaseId == caseId && t.Status == TimerStatus.Pending && t.DueAtProvisional).ToListAsync(ct);
+        if (timers.Count == 0) return 0;
+        var (record, procedure) = await LoadCaseAsync(caseId, ct);
+        var taskIds = timers.Where(t => t.TaskId is not null).Select(t => t.TaskId!.Value).ToList();
+        var tasks = await db.Tasks.Where(t => taskIds.Contains(t.Id)).ToDictionaryAsync(t => t.Id, ct);
+        var changed = 0;
+        foreach (var timer in timers)
+        {
+            var step = procedure.Step(timer.Step);
+            var task = timer.TaskId is { } taskId ? tasks.GetValueOrDefault(taskId) : null;
+            if (timer.Kind == TimerKind.Deadline && task is null) continue;
+            var (due, provisional) = timer.Kind == TimerKind.Deadline
+                ? DueDates.OfTask(calendar, step, task!.CreatedAt)
+                : DueDates.OfWait(calendar, step, timer.SetAt);
+            if (due == timer.DueAt && provisional) continue; // the same guess: nothing is known yet
+            var was = timer.DueAt;
+            (timer.DueAt, timer.DueAtProvisional) = (due, provisional);
+            if (task is { Status: TaskStatus.Open } && task.DeadlineTimerId == timer.Id)
+            {
+                (task.DueAt, task.DueAtProvisional) = (due, provisional);
+                task.Version++;
+                Notify("taskUpdated", task);
+            }
+            else if (step.Kind == StepKinds.Notice)
+                await db.Notices.Where(n => n.CaseId == caseId && n.Step == step.Id && n.Until == was)
+                    .ForEachAsync(n => n.Until = due, ct);
+            var details = new JsonObject { ["from"] = was, ["to"] = due };
+            if (provisional) details["provisional"] = true;
+            Record(caseId, new HistoryEntry(step.Id, "deadline-recomputed", Details: details));
+            changed++;
+        }
+        if (changed == 0) return 0;
+        MoveVersion(record, Actor.System.Username);
+        await SaveAsync(ct);
+        return changed;
+    }
+
     private async Task ChangeTaskAsync(TaskRecord task, Actor actor, string action, CancellationToken ct)
     {
         task.Version++;

@@ -93,12 +93,14 @@ internal sealed partial class CaseRun
             RegionCode = RegionCode.AtLevel(_case.RegionCode, level),
             Outcomes = string.Join(',', step.Outcomes.Where(o => o.When is null || Holds(o.When)).Select(o => o.Name)),
             CreatedAt = Now,
-            DueAt = step.Deadline is { } d ? _engine.Calendar.DueAt(Now, d.WorkingDays) : null,
         };
+        if (step.Deadline is not null) (task.DueAt, task.DueAtProvisional) = DueDates.OfTask(_engine.Calendar, step, Now);
         Db.Tasks.Add(task);
         _openTasks.Add(task);
-        if (task.DueAt is { } due) task.DeadlineTimerId = AddTimer(step, TimerKind.Deadline, due, task.Id);
-        Record(step.Id, "task-created", details: new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode, ["dueAt"] = task.DueAt });
+        if (task.DueAt is { } due) task.DeadlineTimerId = AddTimer(step, TimerKind.Deadline, due, task.Id, task.DueAtProvisional);
+        var details = new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode, ["dueAt"] = task.DueAt };
+        if (task.DueAtProvisional) details["provisional"] = true;
+        Record(step.Id, "task-created", details: details);
         _engine.Notify("taskAssigned", task);
     }
 

@@ -11,19 +11,22 @@ internal sealed partial class CaseRun
 {
     private void Wait(StepDefinition step)
     {
-        var today = Calendar.WorkingDayCalendar.ChinaDate(Now);
-        var due = step.Period == "monthly"
-            ? Calendar.WorkingDayCalendar.EndOfDayUtc(new DateOnly(today.Year, today.Month, 1).AddMonths(1).AddDays(-1))
-            : Calendar.WorkingDayCalendar.EndOfDayUtc(_engine.Calendar.AddWorkingDays(today, step.WorkingDays!.Value));
-        _case.WaitTimerId = AddTimer(step, TimerKind.StepWait, due, taskId: null);
-        Record(step.Id, "waiting", details: new JsonObject { ["until"] = due });
+        var (due, provisional) = DueDates.OfWait(_engine.Calendar, step, Now);
+        _case.WaitTimerId = AddTimer(step, TimerKind.StepWait, due, taskId: null, provisional);
+        Record(step.Id, "waiting", details: Until(due, provisional));
+    }
+
+    private static JsonObject Until(DateTime due, bool provisional)
+    {
+        var details = new JsonObject { ["until"] = due };
+        if (provisional) details["provisional"] = true;
+        return details;
     }
 
     /// <summary>公示: the case is listed publicly (masked) until the end of the notice period, then moves on.</summary>
     private void PublishNotice(StepDefinition step)
     {
-        var until = Calendar.WorkingDayCalendar.EndOfDayUtc(
-            _engine.Calendar.AddWorkingDays(Calendar.WorkingDayCalendar.ChinaDate(Now), step.WorkingDays!.Value));
+        var (until, provisional) = DueDates.OfWait(_engine.Calendar, step, Now);
         var amount = step.Amount is null ? (decimal?)null : Scope().Money(step.Amount);
         Db.Notices.Add(new NoticeRecord
         {
@@ -31,13 +34,19 @@ internal sealed partial class CaseRun
             MaskedName = NoticeRecord.MaskName(_case.ApplicantName), MaskedIdNumber = NoticeRecord.MaskIdNumber(_case.ApplicantIdNumber),
             AmountFen = amount is { } a ? Money.ToFen(a) : null, From = Now, Until = until,
         });
-        _case.WaitTimerId = AddTimer(step, TimerKind.StepWait, until, taskId: null);
-        Record(step.Id, "notice-published", details: new JsonObject { ["until"] = until, ["amount"] = amount });
+        _case.WaitTimerId = AddTimer(step, TimerKind.StepWait, until, taskId: null, provisional);
+        var details = Until(until, provisional);
+        details["amount"] = amount;
+        Record(step.Id, "notice-published", details: details);
     }
 
-    private Guid AddTimer(StepDefinition step, string kind, DateTime due, Guid? taskId)
+    private Guid AddTimer(StepDefinition step, string kind, DateTime due, Guid? taskId, bool provisional)
     {
-        var timer = new TimerRecord { Id = Guid.CreateVersion7(), CaseId = _case.Id, TaskId = taskId, Step = step.Id, Kind = kind, DueAt = due };
+        var timer = new TimerRecord
+        {
+            Id = Guid.CreateVersion7(), CaseId = _case.Id, TaskId = taskId, Step = step.Id, Kind = kind, DueAt = due, SetAt = Now,
+            DueAtProvisional = provisional,
+        };
         Db.Timers.Add(timer);
         return timer.Id;
     }

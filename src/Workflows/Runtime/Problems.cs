@@ -32,8 +32,11 @@ public sealed class FieldErrors
     public void Add(string field, string message) =>
         (_errors.TryGetValue(field, out var list) ? list : _errors[field] = new()).Add(message);
     public bool Any => _errors.Count > 0;
+    /// <summary>How many fields have errors: a reader of a nested part compares it before and after.</summary>
+    public int Count => _errors.Count;
+    public InvalidInput ToProblem() => new(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
     public void ThrowIfAny()
     {
-        if (Any) throw new InvalidInput(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        if (Any) throw ToProblem();
     }
 }

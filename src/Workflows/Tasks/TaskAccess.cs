@@ -48,22 +48,20 @@ public static class TaskAccess
 /// <summary>A task as the inbox and the push channel show it (API.md, Tasks).</summary>
 public sealed record TaskView(
     Guid Id, Guid CaseId, string Procedure, string Step, string Name, string Role, string Level, string RegionCode,
-    DateTime CreatedAt, DateTime? DueAt, bool Overdue, string? ClaimedBy, string[] Outcomes, string Status,
+    DateTime CreatedAt, DateTime? DueAt, bool DueAtProvisional, bool Overdue, string? ClaimedBy, string[] Outcomes, string Status,
     bool Escalated, int? WorkingDaysLeft)
 {
     public static TaskView Of(TaskRecord t, DateTime now, WorkingDayCalendar calendar) => new(
-        t.Id, t.CaseId, t.Procedure, t.Step, t.Name, t.Role, t.Level, t.RegionCode, t.CreatedAt, t.DueAt,
+        t.Id, t.CaseId, t.Procedure, t.Step, t.Name, t.Role, t.Level, t.RegionCode, t.CreatedAt, t.DueAt, t.DueAtProvisional,
         t.IsOverdue(now), t.ClaimedBy, t.OutcomeList, t.Status, t.Escalated, DaysLeft(t, now, calendar));
 
-    /// <summary>Working days after today up to the deadline day (0: due today); null when overdue, without a
-    /// deadline, or beyond the calendar's years.</summary>
+    /// <summary>Working days after today up to the deadline day (0: due today); null when overdue or without a
+    /// deadline. Past the calendar's years they are counted Monday–Friday, as the provisional deadline was.</summary>
     private static int? DaysLeft(TaskRecord t, DateTime now, WorkingDayCalendar calendar)
     {
         if (t.DueAt is not { } due || due < now) return null;
         var today = WorkingDayCalendar.ChinaDate(now);
         var lastDay = WorkingDayCalendar.ChinaDate(due.AddTicks(-1));
-        return calendar.Years.Contains(lastDay.Year) && calendar.Years.Contains(today.Year)
-            ? calendar.WorkingDaysBetween(today, lastDay)
-            : null;
+        return calendar.WorkingDaysBetween(today, lastDay);
     }
 }

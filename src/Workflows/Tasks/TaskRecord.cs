@@ -25,6 +25,9 @@ public sealed class TaskRecord
     public string Outcomes { get; set; } = "";
     public DateTime CreatedAt { get; set; }
     public DateTime? DueAt { get; set; }
+    /// <summary>The deadline counted days of a year without holiday data (Monday–Friday); it is computed again when
+    /// that year is loaded.</summary>
+    public bool DueAtProvisional { get; set; }
     /// <summary>The timer that fires at <see cref="DueAt"/>, cancelled when the task closes.</summary>
     public Guid? DeadlineTimerId { get; set; }
     public string? ClaimedBy { get; set; }

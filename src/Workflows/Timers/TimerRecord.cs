@@ -26,6 +26,10 @@ public sealed class TimerRecord
     public string Step { get; set; } = "";
     public string Kind { get; set; } = TimerKind.Deadline;
     public DateTime DueAt { get; set; }
+    /// <summary>When the command that set it ran: a wait of working days counts from here.</summary>
+    public DateTime SetAt { get; set; }
+    /// <summary>Counted days of a year without holiday data; computed again when that year is loaded.</summary>
+    public bool DueAtProvisional { get; set; }
     public string Status { get; set; } = TimerStatus.Pending;
     public DateTime? FiredAt { get; set; }
 }

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Workflows.Calendar;
+using Workflows.Runtime;
 using Workflows.Testing;
 
 namespace Workflows.Tests.Calendar;
@@ -30,7 +32,7 @@ public class WorkingDayCalendarTests
     // An ordinary week.
     [InlineData("2026-11-20", 3, "2026-11-25")] // Fri → Mon, Tue, Wed
     public void Adds_working_days_across_holidays_and_make_up_days(string start, int days, string expected) =>
-        Assert.Equal(D(expected), Calendar.AddWorkingDays(D(start), days));
+        Assert.Equal((D(expected), false), Calendar.AddWorkingDays(D(start), days));
 
     [Theory]
     [InlineData("2026-02-14", true)]  // Saturday, 调休上班
@@ -54,7 +56,7 @@ public class WorkingDayCalendarTests
     {
         // Created 2026-02-13 10:00 Beijing time (02:00 UTC), 3 working days → end of 25 February, Beijing.
         var due = Calendar.DueAt(new DateTime(2026, 2, 13, 2, 0, 0, DateTimeKind.Utc), 3);
-        Assert.Equal(new DateTime(2026, 2, 25, 16, 0, 0, DateTimeKind.Utc), due);
+        Assert.Equal((new DateTime(2026, 2, 25, 16, 0, 0, DateTimeKind.Utc), false), due);
     }
 
     [Fact]
@@ -62,23 +64,71 @@ public class WorkingDayCalendarTests
     {
         // 2026-02-13 17:00 UTC is already Saturday 14 February 01:00 in Beijing.
         var due = Calendar.DueAt(new DateTime(2026, 2, 13, 17, 0, 0, DateTimeKind.Utc), 1);
-        Assert.Equal(new DateTime(2026, 2, 24, 16, 0, 0, DateTimeKind.Utc), due);
+        Assert.Equal((new DateTime(2026, 2, 24, 16, 0, 0, DateTimeKind.Utc), false), due);
     }
 
     [Fact]
-    public void A_year_without_data_is_refused_not_guessed()
+    public void A_year_without_data_counts_Monday_to_Friday_and_says_so()
     {
-        var error = Assert.Throws<InvalidOperationException>(() => Calendar.AddWorkingDays(D("2027-03-01"), 1));
-        Assert.Contains("2027", error.Message);
+        // 2027 has no data: Thursday 31 December counts, then Friday 1 and Monday 4 January as weekdays.
+        Assert.Equal((D("2027-01-04"), true), Calendar.AddWorkingDays(D("2026-12-30"), 3));
+        Assert.Equal((D("2026-12-31"), false), Calendar.AddWorkingDays(D("2026-12-30"), 1));
+        Assert.Equal((true, true), Calendar.Classify(D("2027-01-01")));
+        Assert.Equal((false, true), Calendar.Classify(D("2027-01-02")));
+        Assert.Equal(D("2026-12-31"), Calendar.HeldThrough(D("2026-12-01")));
+        Assert.Null(Calendar.HeldThrough(D("2027-01-01")));
     }
 
     [Fact]
     public void A_year_is_added_from_data_without_code()
     {
         var calendar = WorkingDayCalendar.FromFiles(Directory.GetFiles(Repo.Calendars, "*.json"));
-        calendar.AddYears("""{"years":{"2027":{"holidays":[["2027-01-01","2027-01-03","元旦"]],"workdays":["2027-01-09"]}}}""");
+        var errors = new FieldErrors();
+        using var doc = JsonDocument.Parse("""{"holidays":[["2027-01-01","2027-01-04","元旦"]],"workdays":["2027-01-09"]}""");
+        calendar.Replace([.. calendar.All, CalendarYear.Read(2027, doc.RootElement, errors)!]);
+        Assert.False(errors.Any);
         Assert.False(calendar.IsWorkingDay(D("2027-01-01")));
         Assert.True(calendar.IsWorkingDay(D("2027-01-09"))); // a Saturday
-        Assert.Equal(D("2027-01-04"), calendar.AddWorkingDays(D("2026-12-31"), 1));
+        Assert.Equal((D("2027-01-06"), false), calendar.AddWorkingDays(D("2026-12-30"), 3));
+        Assert.Equal(D("2027-12-31"), calendar.HeldThrough(D("2026-12-01")));
+    }
+
+    [Theory]
+    [InlineData("""{"holidays":[["2027-01-01","2027-01-03","元旦"]],"workdays":[]}""", null)]
+    [InlineData("""{"holidays":[["2026-12-31","2027-01-03","元旦"]],"workdays":[]}""", "holidays[0][0]")] // outside the year
+    [InlineData("""{"holidays":[["2027-01-05","2027-01-03","元旦"]],"workdays":[]}""", "holidays[0][1]")] // ends before it starts
+    [InlineData("""{"holidays":[["2027-02-06","2027-02-14","春节"],["2027-02-10","2027-02-12","x"]],"workdays":[]}""", "holidays[1]")]
+    [InlineData("""{"holidays":[["2027-01-01","2027-01-03",""]],"workdays":[]}""", "holidays[0][2]")] // no name
+    [InlineData("""{"holidays":[["2027-1-1","2027-01-03","元旦"]],"workdays":[]}""", "holidays[0][0]")] // not YYYY-MM-DD
+    [InlineData("""{"holidays":[["2027-01-01","2027-01-03","元旦"]],"workdays":["2027-01-05"]}""", "workdays[0]")] // a Tuesday
+    [InlineData("""{"holidays":[["2027-01-01","2027-01-03","元旦"]],"workdays":["2027-01-02"]}""", "workdays[0]")] // inside 元旦
+    [InlineData("""{"holidays":[],"workdays":["2027-01-09","2027-01-09"]}""", "workdays[1]")] // twice
+    [InlineData("""{"workdays":[]}""", "holidays")]
+    [InlineData("""{"holidays":[]}""", "workdays")]
+    [InlineData("""[]""", "$")]
+    public void A_years_document_is_checked_field_by_field(string json, string? field)
+    {
+        var errors = new FieldErrors();
+        using var doc = JsonDocument.Parse(json);
+        var year = CalendarYear.Read(2027, doc.RootElement, errors);
+        if (field is null)
+        {
+            Assert.NotNull(year);
+            Assert.False(errors.Any);
+            return;
+        }
+        Assert.Null(year);
+        var problem = errors.ToProblem();
+        Assert.True(problem.Errors.ContainsKey(field), $"expected an error on {field}: {problem.Message}");
+    }
+
+    [Fact]
+    public void A_stored_year_reads_back_as_it_was_written()
+    {
+        var year = Calendar.All.Single(y => y.Year == 2026);
+        using var doc = JsonDocument.Parse(year.ToJson().ToJsonString());
+        var read = CalendarYear.Read(2026, doc.RootElement, new FieldErrors())!;
+        Assert.Equal(year.Holidays, read.Holidays);
+        Assert.Equal(year.Workdays, read.Workdays);
     }
 }

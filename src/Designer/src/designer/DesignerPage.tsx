@@ -14,7 +14,9 @@ import { discardConfirmed, isDirty, problemText, type Editor, type Notice } from
 import { ProcedureEditor } from "./ProcedureEditor";
 
 /** The designer: a province's procedures, each drawn as a graph, edited, validated live, versioned and published. */
-export default function DesignerPage({ session, onWorkbench, onLogout }: { session: Session; onWorkbench: () => void; onLogout: () => void }) {
+export default function DesignerPage({ session, onWorkbench, onLogout, onCalendars }: {
+  session: Session; onWorkbench: () => void; onLogout: () => void; onCalendars?: () => void;
+}) {
   const isSystemAdmin = session.user.roles.includes("system-admin");
   const [region, setRegion] = useState(isSystemAdmin ? "" : session.user.regionCode);
   const [summaries, setSummaries] = useState<DefinitionSummary[]>([]);
@@ -91,6 +93,7 @@ export default function DesignerPage({ session, onWorkbench, onLogout }: { sessi
           <label className="inline">地区代码 <input value={region} size={12} onChange={e => { setRegion(e.target.value); setEditor(null); }} /></label>
         )}
         <button onClick={() => discardConfirmed(editor) && onWorkbench()}>工作台</button>
+        {onCalendars && <button onClick={() => discardConfirmed(editor) && onCalendars()}>节假日</button>}
         <button onClick={() => discardConfirmed(editor) && onLogout()}>退出</button>
       </header>
       <nav className="procedures" aria-label="流程列表">

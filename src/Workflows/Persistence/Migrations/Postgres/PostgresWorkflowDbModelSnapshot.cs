@@ -68,6 +68,36 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Calendar.CalendarYearRecord", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("integer")
+                        .HasColumnName("year");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("document");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("calendar_years", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Cases.CaseRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -206,8 +236,7 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId", "CaseVersion")
-                        .IsUnique()
-                        .HasDatabaseName("IX_case_history_case_id_case_version");
+                        .IsUnique();
 
                     b.ToTable("case_history", (string)null);
                 });
@@ -665,6 +694,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("due_at");
 
+                    b.Property<bool>("DueAtProvisional")
+                        .HasColumnType("boolean")
+                        .HasColumnName("due_at_provisional");
+
                     b.Property<bool>("Escalated")
                         .HasColumnType("boolean")
                         .HasColumnName("escalated");
@@ -746,6 +779,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("due_at");
 
+                    b.Property<bool>("DueAtProvisional")
+                        .HasColumnType("boolean")
+                        .HasColumnName("due_at_provisional");
+
                     b.Property<DateTime?>("FiredAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("fired_at");
@@ -754,6 +791,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("kind");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("set_at");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -772,6 +813,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("IX_timers_provisional")
+                        .HasFilter("due_at_provisional AND status = 'pending'");
 
                     b.HasIndex("Status", "DueAt");
 

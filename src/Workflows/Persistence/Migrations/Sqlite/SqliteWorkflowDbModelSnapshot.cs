@@ -61,6 +61,36 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Calendar.CalendarYearRecord", b =>
+                {
+                    b.Property<int>("Year")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("year");
+
+                    b.Property<string>("Document")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("document");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
+
+                    b.HasKey("Year");
+
+                    b.ToTable("calendar_years", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Cases.CaseRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -197,8 +227,7 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId", "CaseVersion")
-                        .IsUnique()
-                        .HasDatabaseName("IX_case_history_case_id_case_version");
+                        .IsUnique();
 
                     b.ToTable("case_history", (string)null);
                 });
@@ -646,6 +675,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("due_at");
 
+                    b.Property<bool>("DueAtProvisional")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_at_provisional");
+
                     b.Property<bool>("Escalated")
                         .HasColumnType("INTEGER")
                         .HasColumnName("escalated");
@@ -727,6 +760,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("due_at");
 
+                    b.Property<bool>("DueAtProvisional")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_at_provisional");
+
                     b.Property<DateTime?>("FiredAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("fired_at");
@@ -735,6 +772,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
+
+                    b.Property<DateTime>("SetAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("set_at");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -753,6 +794,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.HasIndex("CaseId");
+
+                    b.HasIndex("DueAt")
+                        .HasDatabaseName("IX_timers_provisional")
+                        .HasFilter("due_at_provisional AND status = 'pending'");
 
                     b.HasIndex("Status", "DueAt");
 

@@ -1,0 +1,25 @@
+using Workflows.Calendar;
+using Workflows.Definitions;
+
+namespace Workflows.Runtime;
+
+/// <summary>When a step's time runs out: the one computation used when a task or wait is set, and again when the
+/// calendar's data for a year arrives.</summary>
+internal static class DueDates
+{
+    /// <summary>A task's deadline, counted from when it was created.</summary>
+    public static (DateTime At, bool Provisional) OfTask(WorkingDayCalendar calendar, StepDefinition step, DateTime createdAt) =>
+        calendar.DueAt(createdAt, step.Deadline!.WorkingDays);
+
+    /// <summary>The end of a timer or notice step's wait, counted from when the case entered it: working days, or the
+    /// last day of the month for a monthly step.</summary>
+    public static (DateTime At, bool Provisional) OfWait(WorkingDayCalendar calendar, StepDefinition step, DateTime since)
+    {
+        if (step.Period == "monthly")
+        {
+            var today = WorkingDayCalendar.ChinaDate(since);
+            return (WorkingDayCalendar.EndOfDayUtc(new DateOnly(today.Year, today.Month, 1).AddMonths(1).AddDays(-1)), false);
+        }
+        return calendar.DueAt(since, step.WorkingDays!.Value);
+    }
+}
