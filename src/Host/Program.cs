@@ -20,6 +20,7 @@ using Workflows.Host.Notifications;
 using Workflows.Host.Payments;
 using Workflows.Host.Setup;
 using Workflows.Host.Tasks;
+using Workflows.Host.Timers;
 using Workflows.Persistence;
 using Workflows.Runtime;
 using Workflows.Timers;
@@ -44,6 +45,8 @@ services.AddSingleton<Func<WorkflowDb, CaseEngine>>(sp => db => new CaseEngine(d
     sp.GetRequiredService<DefinitionCatalog>(), sp.GetRequiredService<WorkingDayCalendar>(), sp.GetRequiredService<TimeProvider>(),
     sp.GetRequiredService<OutboxSignal>()));
 services.AddSingleton<TimerMetrics>();
+services.AddSingleton(new TimerRetries(TimeSpan.FromSeconds(configuration.GetValue("Timers:RetrySeconds", 30.0)),
+    configuration.GetValue("Timers:MaxAttempts", 5)));
 services.AddSingleton<TimerRunner>();
 if (!manualClock) services.AddHostedService<TimerWorker>();
 // A host may leave sending to the others (Outbox:Dispatch=false); with the Redis backplane any host reaches every client.
@@ -108,6 +111,7 @@ app.MapHealth();
 app.MapAuth();
 app.MapAdmin();
 app.MapCalendars();
+app.MapTimers();
 app.MapCases();
 app.MapEmergencyAid();
 app.MapPublicNotices();

@@ -13,6 +13,7 @@ public sealed class TimerMetrics
 
     private readonly Histogram<double> _lateness;
     private readonly Counter<long> _failed;
+    private readonly Counter<long> _retried;
     private readonly Counter<long> _deferred;
 
     public TimerMetrics(IMeterFactory meters)
@@ -20,8 +21,10 @@ public sealed class TimerMetrics
         var meter = meters.Create(MeterName);
         _lateness = meter.CreateHistogram<double>("workflows.timers.lateness", unit: "s",
             description: "How long after it was due a timer fired.");
+        _retried = meter.CreateCounter<long>("workflows.timers.retried", unit: "{timer}",
+            description: "Failed attempts of timers that will be tried again after a pause.");
         _failed = meter.CreateCounter<long>("workflows.timers.failed", unit: "{timer}",
-            description: "Timers whose command failed; they are marked failed and not retried.");
+            description: "Timers that failed every attempt and were parked for an operator (GET /api/admin/timers?status=failed).");
         _deferred = meter.CreateCounter<long>("workflows.timers.deferred", unit: "{timer}",
             description: "Timers put off to the next round because another command changed their case meanwhile.");
     }
@@ -29,7 +32,9 @@ public sealed class TimerMetrics
     public void Fired(TimerRecord timer, TimeSpan lateness) =>
         _lateness.Record(lateness.TotalSeconds, new KeyValuePair<string, object?>("kind", timer.Kind));
 
-    public void Failed(TimerRecord timer) => _failed.Add(1, new KeyValuePair<string, object?>("kind", timer.Kind));
+    public void Parked(TimerRecord timer) => _failed.Add(1, new KeyValuePair<string, object?>("kind", timer.Kind));
+
+    public void Retried(TimerRecord timer) => _retried.Add(1, new KeyValuePair<string, object?>("kind", timer.Kind));
 
     public void Deferred(TimerRecord timer) => _deferred.Add(1, new KeyValuePair<string, object?>("kind", timer.Kind));
 }

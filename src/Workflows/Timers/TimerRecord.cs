@@ -13,7 +13,8 @@ public static class TimerStatus
     public const string Pending = "pending";
     public const string Fired = "fired";
     public const string Cancelled = "cancelled";
-    /// <summary>Its command failed for a reason other than a concurrent change; logged for an operator, not retried.</summary>
+    /// <summary>Its command failed every attempt (<see cref="TimerRetries"/>): parked with its error for an operator, who
+    /// may retry it by hand once the cause is fixed.</summary>
     public const string Failed = "failed";
 }
 
@@ -32,4 +33,10 @@ public sealed class TimerRecord
     public bool DueAtProvisional { get; set; }
     public string Status { get; set; } = TimerStatus.Pending;
     public DateTime? FiredAt { get; set; }
+    /// <summary>Failed attempts so far; reset when an operator retries a parked timer.</summary>
+    public int Attempts { get; set; }
+    /// <summary>Not before this instant: the backoff after a failed attempt.</summary>
+    public DateTime? RetryAt { get; set; }
+    /// <summary>What the last failed attempt said, with long digit runs (ID numbers, accounts) masked.</summary>
+    public string? LastError { get; set; }
 }

@@ -8,11 +8,15 @@ namespace Workflows.Timers;
 /// <summary>
 /// Fires due timers through the command path, one transaction each. On PostgreSQL a timer is claimed with
 /// FOR UPDATE SKIP LOCKED, so any number of hosts can run this and each timer fires once; the timer row's
-/// status moves in the same transaction as the effects, so a crash leaves it pending, never half-fired.
+/// status moves in the same transaction as the effects, so a crash leaves it pending, never half-fired. A command that
+/// fails is undone to a savepoint taken after the claim, and the failure is written in the same transaction, with the
+/// timer still locked: no other host can try it in between, and it is tried again after <see cref="TimerRetries"/>' pause.
 /// </summary>
 public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEngine> engineFor, TimeProvider clock,
-    OutboxSignal outbox, TimerMetrics metrics, ILogger<TimerRunner> logger)
+    OutboxSignal outbox, TimerMetrics metrics, TimerRetries retries, ILogger<TimerRunner> logger)
 {
+    private const string BeforeFire = "before_fire";
+
     /// <summary>Fires every timer due now; returns how many fired.</summary>
     public async Task<int> FireDueAsync(CancellationToken ct = default)
     {
@@ -25,6 +29,7 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var timer = await NextDueAsync(db, now, skipped, ct);
             if (timer is null) return fired;
+            await transaction.CreateSavepointAsync(BeforeFire, ct);
             try
             {
                 await engineFor(db).FireTimerAsync(timer, ct);
@@ -45,10 +50,10 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                await transaction.RollbackAsync(ct);
-                logger.LogError(e, "Timer {Timer} of case {Case} failed; marked {Status}", timer.Id, timer.CaseId, TimerStatus.Failed);
-                metrics.Failed(timer);
-                await MarkFailedAsync(timer.Id, ct);
+                await transaction.RollbackToSavepointAsync(BeforeFire, ct);
+                await RecordFailureAsync(db, timer, e, now, ct);
+                await transaction.CommitAsync(ct);
+                skipped.Add(timer.Id);
             }
         }
         return fired;
@@ -61,20 +66,41 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
             var ids = skipped.ToArray();
             var rows = await db.Timers.FromSqlInterpolated($"""
                 SELECT * FROM timers
-                WHERE status = {TimerStatus.Pending} AND due_at <= {now} AND NOT (id = ANY({ids}))
+                WHERE status = {TimerStatus.Pending} AND due_at <= {now} AND (retry_at IS NULL OR retry_at <= {now})
+                  AND NOT (id = ANY({ids}))
                 ORDER BY due_at LIMIT 1 FOR UPDATE SKIP LOCKED
                 """).ToListAsync(ct);
             return rows.FirstOrDefault();
         }
         // SQLite: one writer at a time; the case version check keeps a timer from firing twice.
         return await db.Timers
-            .Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now && !skipped.Contains(t.Id))
+            .Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now && (t.RetryAt == null || t.RetryAt <= now)
+                        && !skipped.Contains(t.Id))
             .OrderBy(t => t.DueAt).FirstOrDefaultAsync(ct);
     }
 
-    private async Task MarkFailedAsync(Guid id, CancellationToken ct)
+    private async Task RecordFailureAsync(WorkflowDb db, TimerRecord timer, Exception error, DateTime now, CancellationToken ct)
     {
-        await using var db = openDb();
-        await db.Timers.Where(t => t.Id == id).ExecuteUpdateAsync(s => s.SetProperty(t => t.Status, TimerStatus.Failed), ct);
+        // The command's changes were undone in the database; the context must forget them too.
+        db.ChangeTracker.Clear();
+        (timer.Status, timer.FiredAt) = (TimerStatus.Pending, null);
+        retries.Failed(timer, error, now);
+        await db.Timers.Where(t => t.Id == timer.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(t => t.Status, timer.Status)
+            .SetProperty(t => t.Attempts, timer.Attempts)
+            .SetProperty(t => t.RetryAt, timer.RetryAt)
+            .SetProperty(t => t.LastError, timer.LastError), ct);
+        if (timer.Status == TimerStatus.Failed)
+        {
+            metrics.Parked(timer);
+            logger.LogError(error, "Timer {Timer} of case {Case} failed {Attempts} times; parked as {Status} for an operator",
+                timer.Id, timer.CaseId, timer.Attempts, TimerStatus.Failed);
+        }
+        else
+        {
+            metrics.Retried(timer);
+            logger.LogWarning(error, "Timer {Timer} of case {Case} failed (attempt {Attempts} of {Max}); trying again at {RetryAt:O}",
+                timer.Id, timer.CaseId, timer.Attempts, retries.MaxAttempts, timer.RetryAt);
+        }
     }
 }

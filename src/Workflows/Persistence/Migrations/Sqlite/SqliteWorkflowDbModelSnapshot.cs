@@ -752,6 +752,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("id");
 
+                    b.Property<int>("Attempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempts");
+
                     b.Property<Guid>("CaseId")
                         .HasColumnType("TEXT")
                         .HasColumnName("case_id");
@@ -772,6 +776,14 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("kind");
+
+                    b.Property<string>("LastError")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<DateTime?>("RetryAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("retry_at");
 
                     b.Property<DateTime>("SetAt")
                         .HasColumnType("TEXT")
