@@ -8,6 +8,7 @@ using Workflows.Cases;
 using Workflows.Definitions;
 using Workflows.Notices;
 using Workflows.Payments;
+using Workflows.Payroll;
 using Workflows.Regions;
 using Workflows.Tasks;
 using Workflows.Timers;
@@ -36,6 +37,9 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
     public DbSet<IdempotencyRecord> IdempotencyKeys => Set<IdempotencyRecord>();
     public DbSet<SettingRecord> Settings => Set<SettingRecord>();
     public DbSet<CalendarYearRecord> CalendarYears => Set<CalendarYearRecord>();
+    public DbSet<PayrollRunRecord> PayrollRuns => Set<PayrollRunRecord>();
+    public DbSet<BankFileDownloadRecord> BankFileDownloads => Set<BankFileDownloadRecord>();
+    public DbSet<BankReturnRecord> BankReturns => Set<BankReturnRecord>();
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
@@ -111,7 +115,19 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             e.ToTable("payments");
             e.HasIndex(x => new { x.CaseId, x.PaymentKey }).IsUnique();
             e.HasIndex(x => new { x.RegionCode, x.Period });
+            e.HasIndex(x => x.RunId);
+            // What the next run of a county takes: the pending payments no run holds yet.
+            e.HasIndex(x => x.RegionCode).HasDatabaseName("IX_payments_unsent").HasFilter("run_id IS NULL AND status = 'pending'");
         });
+        b.Entity<PayrollRunRecord>(e =>
+        {
+            e.ToTable("payroll_runs");
+            // One regular run per county and month, whatever two finance officers click at the same instant.
+            e.HasIndex(x => new { x.RegionCode, x.Period }).IsUnique().HasDatabaseName("IX_payroll_runs_regular")
+                .HasFilter("NOT supplementary");
+        });
+        b.Entity<BankFileDownloadRecord>(e => { e.ToTable("bank_file_downloads"); e.HasIndex(x => x.RunId); });
+        b.Entity<BankReturnRecord>(e => { e.ToTable("bank_returns"); e.HasIndex(x => x.RunId); });
         b.Entity<NoticeRecord>(e =>
         {
             e.ToTable("notices");

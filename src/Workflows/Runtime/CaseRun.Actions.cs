@@ -87,7 +87,11 @@ internal sealed partial class CaseRun
             Status = step.PaidAtOnce ? PaymentStatus.Paid : PaymentStatus.Pending,
             CreatedAt = Now,
             BasisJson = basis.ToJsonString(),
+            PayeeName = _case.ApplicantName,
+            PayeeIdNumber = _case.ApplicantIdNumber,
+            BankAccount = _root["applicant"]?["bankAccount"]?.GetValue<string>() is { Length: > 0 } account ? account : null,
         };
+        if (payment.Status == PaymentStatus.Paid) payment.ResultAt = Now;
         _engine.Pay(payment);
         _case.AmountFen = (_case.AmountFen ?? 0) + payment.AmountFen;
         _scope = null; // the payments seen by later expressions changed

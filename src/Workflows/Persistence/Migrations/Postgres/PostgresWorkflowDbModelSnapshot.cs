@@ -451,6 +451,14 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("amount_fen");
 
+                    b.Property<string>("BankAccount")
+                        .HasColumnType("text")
+                        .HasColumnName("bank_account");
+
+                    b.Property<DateTime?>("BankAccountCorrectedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("bank_account_corrected_at");
+
                     b.Property<string>("BasisJson")
                         .IsRequired()
                         .HasColumnType("text")
@@ -464,9 +472,23 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("FailureReason")
+                        .HasColumnType("text")
+                        .HasColumnName("failure_reason");
+
                     b.Property<int>("Instalment")
                         .HasColumnType("integer")
                         .HasColumnName("instalment");
+
+                    b.Property<string>("PayeeIdNumber")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payee_id_number");
+
+                    b.Property<string>("PayeeName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payee_name");
 
                     b.Property<string>("PaymentKey")
                         .IsRequired()
@@ -482,6 +504,18 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("region_code");
 
+                    b.Property<DateTime?>("ResultAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("result_at");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasColumnType("text")
@@ -489,12 +523,214 @@ namespace Workflows.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("RegionCode")
+                        .HasDatabaseName("IX_payments_unsent")
+                        .HasFilter("run_id IS NULL AND status = 'pending'");
+
+                    b.HasIndex("RunId");
+
                     b.HasIndex("CaseId", "PaymentKey")
                         .IsUnique();
 
                     b.HasIndex("RegionCode", "Period");
 
                     b.ToTable("payments", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Payroll.BankFileDownloadRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("by");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<string>("Encoding")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("encoding");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("format");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("TotalFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_fen");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.ToTable("bank_file_downloads", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Payroll.BankReturnRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("by");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed");
+
+                    b.Property<int>("Mismatched")
+                        .HasColumnType("integer")
+                        .HasColumnName("mismatched");
+
+                    b.Property<int>("Paid")
+                        .HasColumnType("integer")
+                        .HasColumnName("paid");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sha256");
+
+                    b.Property<int>("Unmatched")
+                        .HasColumnType("integer")
+                        .HasColumnName("unmatched");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.ToTable("bank_returns", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Payroll.PayrollRunRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("approved_at");
+
+                    b.Property<string>("ApprovedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("approved_by");
+
+                    b.Property<string>("ByProcedureJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("by_procedure_json");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("integer")
+                        .HasColumnName("count");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("FailedCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_count");
+
+                    b.Property<long>("FailedFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("failed_fen");
+
+                    b.Property<int>("PaidCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("paid_count");
+
+                    b.Property<long>("PaidFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("paid_fen");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("period");
+
+                    b.Property<DateTime?>("ReconciledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("reconciled_at");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("region_code");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<bool>("Supplementary")
+                        .HasColumnType("boolean")
+                        .HasColumnName("supplementary");
+
+                    b.Property<long>("TotalFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_fen");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RegionCode", "Period")
+                        .IsUnique()
+                        .HasDatabaseName("IX_payroll_runs_regular")
+                        .HasFilter("NOT supplementary");
+
+                    b.ToTable("payroll_runs", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Persistence.IdempotencyRecord", b =>

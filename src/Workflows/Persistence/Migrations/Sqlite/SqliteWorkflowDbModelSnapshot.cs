@@ -436,6 +436,14 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("amount_fen");
 
+                    b.Property<string>("BankAccount")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank_account");
+
+                    b.Property<DateTime?>("BankAccountCorrectedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("bank_account_corrected_at");
+
                     b.Property<string>("BasisJson")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -449,9 +457,23 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("FailureReason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("failure_reason");
+
                     b.Property<int>("Instalment")
                         .HasColumnType("INTEGER")
                         .HasColumnName("instalment");
+
+                    b.Property<string>("PayeeIdNumber")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payee_id_number");
+
+                    b.Property<string>("PayeeName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("payee_name");
 
                     b.Property<string>("PaymentKey")
                         .IsRequired()
@@ -467,6 +489,18 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("region_code");
 
+                    b.Property<DateTime?>("ResultAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result_at");
+
+                    b.Property<Guid?>("RunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_id");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_at");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -474,12 +508,210 @@ namespace Workflows.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("RegionCode")
+                        .HasDatabaseName("IX_payments_unsent")
+                        .HasFilter("run_id IS NULL AND status = 'pending'");
+
+                    b.HasIndex("RunId");
+
                     b.HasIndex("CaseId", "PaymentKey")
                         .IsUnique();
 
                     b.HasIndex("RegionCode", "Period");
 
                     b.ToTable("payments", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Payroll.BankFileDownloadRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("by");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<string>("Encoding")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("encoding");
+
+                    b.Property<string>("Format")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("format");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("TotalFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_fen");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.ToTable("bank_file_downloads", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Payroll.BankReturnRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("by");
+
+                    b.Property<int>("Failed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed");
+
+                    b.Property<int>("Mismatched")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("mismatched");
+
+                    b.Property<int>("Paid")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows");
+
+                    b.Property<Guid>("RunId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("run_id");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.Property<int>("Unmatched")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unmatched");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RunId");
+
+                    b.ToTable("bank_returns", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Payroll.PayrollRunRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("ApprovedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approved_at");
+
+                    b.Property<string>("ApprovedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("approved_by");
+
+                    b.Property<string>("ByProcedureJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("by_procedure_json");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("count");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<int>("FailedCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_count");
+
+                    b.Property<long>("FailedFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_fen");
+
+                    b.Property<int>("PaidCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid_count");
+
+                    b.Property<long>("PaidFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("paid_fen");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period");
+
+                    b.Property<DateTime?>("ReconciledAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reconciled_at");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("region_code");
+
+                    b.Property<DateTime?>("SentAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<bool>("Supplementary")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("supplementary");
+
+                    b.Property<long>("TotalFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_fen");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RegionCode", "Period")
+                        .IsUnique()
+                        .HasDatabaseName("IX_payroll_runs_regular")
+                        .HasFilter("NOT supplementary");
+
+                    b.ToTable("payroll_runs", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Persistence.IdempotencyRecord", b =>

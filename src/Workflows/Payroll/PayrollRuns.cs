@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.EntityFrameworkCore;
+using Workflows.Access;
+using Workflows.Calendar;
+using Workflows.Payments;
+using Workflows.Persistence;
+using Workflows.Regions;
+using Workflows.Runtime;
+
+namespace Workflows.Payroll;
+
+public sealed record ProcedureTotal(string Procedure, int Count, decimal Total);
+
+/// <summary>A run as it was drawn up, with the pending payments of the county it could not take (no bank account).</summary>
+public sealed record DrawnRun(PayrollRunRecord Run, int WithoutBankAccount);
+
+/// <summary>
+/// Draws up and approves payroll runs. Drawing up is set-based — one UPDATE attaches every payment the run takes, however
+/// many households — and runs in one transaction with the run's row, whose unique index refuses a second regular run of
+/// the county and month: a crash leaves the whole run or nothing.
+/// </summary>
+public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
+{
+    public static readonly string[] CreatorRoles = [Roles.FinanceOfficer, Roles.CountyOfficer];
+
+    [GeneratedRegex(@"^\d{4}-(0[1-9]|1[0-2])$")]
+    private static partial Regex PeriodPattern();
+
+    private DateTime Now => clock.GetUtcNow().UtcDateTime;
+
+    public async Task<DrawnRun> CreateAsync(string? regionCode, string? period, bool supplementary, Actor actor,
+        CancellationToken ct = default)
+    {
+        var county = regionCode ?? "";
+        CheckRunInput(county, period);
+        Require(actor, county, CreatorRoles);
+        if (!await db.Regions.AnyAsync(r => r.Code == county, ct))
+            throw new InvalidInput("regionCode", $"未知的区划代码 {county} (unknown region)");
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var run = new PayrollRunRecord
+        {
+            Id = Guid.CreateVersion7(), RegionCode = county, Period = period!, Supplementary = supplementary,
+            CreatedBy = actor.Username, CreatedAt = Now,
+        };
+        db.PayrollRuns.Add(run);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            var first = await db.PayrollRuns.AsNoTracking()
+                .FirstAsync(r => r.RegionCode == county && r.Period == period && !r.Supplementary, ct);
+            throw new ConflictProblem($"{county} 已有 {period} 的常规发放批次 {first.Id}（{first.Status}）；失败后更正的请发起补发批次 " +
+                                      $"(a regular run exists: {first.Id})");
+        }
+        var taken = supplementary ? await TakeCorrectedAsync(run, ct) : await TakePendingAsync(run, ct);
+        if (taken == 0)
+            throw new ConflictProblem(supplementary
+                ? $"{county} {period} 没有更正了账户待补发的失败付款 (no failed payment of that month had its account corrected since)"
+                : $"{county} 没有 {period} 及以前待发放的付款 (nothing to pay for that month)");
+        await FixTotalsAsync(run, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        var withoutAccount = await db.Payments.CountAsync(p => p.RunId == null && p.Status == PaymentStatus.Pending
+            && p.RegionCode.StartsWith(county) && (p.BankAccount == null || p.BankAccount == ""), ct);
+        return new DrawnRun(run, withoutAccount);
+    }
+
+    /// <summary>Every pending payment of the county due by the run's month that no run holds and that has an account.</summary>
+    private Task<int> TakePendingAsync(PayrollRunRecord run, CancellationToken ct) =>
+        db.Payments.Where(p => p.RunId == null && p.Status == PaymentStatus.Pending && p.RegionCode.StartsWith(run.RegionCode)
+                               && p.BankAccount != null && p.BankAccount != ""
+                               && (p.Period == null || p.Period.CompareTo(run.Period) <= 0))
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.RunId, run.Id), ct);
+
+    /// <summary>The month's failed payments whose account was corrected after the bank's answer: sent again, for the same
+    /// period, under the same payment id.</summary>
+    private Task<int> TakeCorrectedAsync(PayrollRunRecord run, CancellationToken ct)
+    {
+        var runsOfMonth = db.PayrollRuns.Where(r => r.RegionCode == run.RegionCode && r.Period == run.Period && r.Id != run.Id)
+            .Select(r => (Guid?)r.Id);
+        return db.Payments.Where(p => p.Status == PaymentStatus.Failed && runsOfMonth.Contains(p.RunId)
+                                      && p.BankAccountCorrectedAt != null && p.BankAccountCorrectedAt > p.ResultAt)
+            .ExecuteUpdateAsync(s => s
+                .SetProperty(p => p.RunId, run.Id)
+                .SetProperty(p => p.Status, PaymentStatus.Pending)
+                .SetProperty(p => p.SentAt, (DateTime?)null)
+                .SetProperty(p => p.ResultAt, (DateTime?)null), ct);
+    }
+
+    private async Task FixTotalsAsync(PayrollRunRecord run, CancellationToken ct)
+    {
+        var byProcedure = await (from p in db.Payments
+                                 where p.RunId == run.Id
+                                 join c in db.Cases on p.CaseId equals c.Id
+                                 group p by c.Procedure into g
+                                 select new { Procedure = g.Key, Count = g.Count(), Fen = g.Sum(x => x.AmountFen) })
+            .ToListAsync(ct);
+        run.Count = byProcedure.Sum(x => x.Count);
+        run.TotalFen = byProcedure.Sum(x => x.Fen);
+        run.ByProcedureJson = JsonSerializer.Serialize(
+            byProcedure.OrderBy(x => x.Procedure, StringComparer.Ordinal).Select(x => new ProcedureTotal(x.Procedure, x.Count, Money.ToYuan(x.Fen))),
+            JsonSerializerOptions.Web);
+    }
+
+    /// <summary>四眼原则: a county approver who did not draw the run up approves it, after its control totals are checked
+    /// against its payments. Approving an approved run again changes nothing.</summary>
+    public async Task<PayrollRunRecord> ApproveAsync(Guid id, Actor actor, CancellationToken ct = default)
+    {
+        var run = await VisibleAsync(id, actor, ct);
+        Require(actor, run.RegionCode, [Roles.CountyApprover]);
+        if (run.CreatedBy == actor.Username)
+            throw new ForbiddenProblem("四眼原则：发放批次须由制表人以外的人审核 (the creator of a run cannot approve it).");
+        if (run.Status != PayrollRunStatus.Draft) return run;
+        await CheckTotalsAsync(run, ct);
+        (run.Status, run.ApprovedBy, run.ApprovedAt) = (PayrollRunStatus.Approved, actor.Username, Now);
+        var moved = await db.PayrollRuns.Where(r => r.Id == id && r.Status == PayrollRunStatus.Draft).ExecuteUpdateAsync(s => s
+            .SetProperty(r => r.Status, run.Status).SetProperty(r => r.ApprovedBy, run.ApprovedBy).SetProperty(r => r.ApprovedAt, run.ApprovedAt), ct);
+        return moved == 1 ? run : await db.PayrollRuns.AsNoTracking().SingleAsync(r => r.Id == id, ct);
+    }
+
+    /// <summary>The run's payments add up to the totals fixed when it was drawn up, as a bank checks a batch.</summary>
+    public async Task CheckTotalsAsync(PayrollRunRecord run, CancellationToken ct)
+    {
+        var payments = db.Payments.Where(p => p.RunId == run.Id);
+        var count = await payments.CountAsync(ct);
+        var fen = count == 0 ? 0 : await payments.SumAsync(p => p.AmountFen, ct);
+        if (count != run.Count || fen != run.TotalFen)
+            throw new ConflictProblem($"控制数不符：批次记 {run.Count} 笔 {Money.ToYuan(run.TotalFen)} 元，付款实为 {count} 笔 " +
+                                      $"{Money.ToYuan(fen)} 元 (the run's control totals do not match its payments)");
+    }
+
+    /// <summary>The run if it lies in the caller's jurisdiction; 404 otherwise, so other counties' runs do not leak.</summary>
+    public async Task<PayrollRunRecord> VisibleAsync(Guid id, Actor actor, CancellationToken ct = default)
+    {
+        var run = await db.PayrollRuns.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, ct);
+        if (run is null || !actor.Covers(run.RegionCode)) throw new NotFoundProblem($"No payroll run {id} in your jurisdiction.");
+        return run;
+    }
+
+    public static void Require(Actor actor, string county, string[] roles)
+    {
+        if (!roles.Any(actor.Has))
+            throw new ForbiddenProblem($"需要以下角色之一：{string.Join(", ", roles)} (requires one of these roles).");
+        if (!actor.Covers(county))
+            throw new ForbiddenProblem($"regionCode {county} 不在您的辖区 {actor.RegionCode} 内 (outside your jurisdiction).");
+    }
+
+    private void CheckRunInput(string county, string? period)
+    {
+        var errors = new FieldErrors();
+        if (!RegionCode.IsWellFormed(county) || RegionCode.LevelOf(county) != RegionLevel.County)
+            errors.Add("regionCode", "发放以县（市、区）为单位，应为 6 位区划代码 (a county's 6-digit code)");
+        if (period is null || !PeriodPattern().IsMatch(period))
+            errors.Add("period", "应为 YYYY-MM (a month, YYYY-MM)");
+        else
+        {
+            var today = WorkingDayCalendar.ChinaDate(Now);
+            var latest = new DateOnly(today.Year, today.Month, 1).AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+            if (string.CompareOrdinal(period, latest) > 0)
+                errors.Add("period", $"最晚为下月 {latest} (at most next month)");
+        }
+        errors.ThrowIfAny();
+    }
+}
