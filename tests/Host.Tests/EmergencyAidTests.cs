@@ -22,6 +22,7 @@ public sealed class EmergencyAidTests(PostgresFixture postgres) : PostgresTest(p
         foreach (var (username, role, region) in new[] { ("responder", "emergency-responder", Seed.Township), ("committee", "committee-member", Seed.County) })
             await admin.PostOk("/api/admin/users", new { username, password = Seed.Password, displayName = username, roles = new[] { role }, regionCode = region },
                 HttpStatusCode.Created);
+        await Seed.AllocateReserveFundAsync(host, Seed.Township, 20000);
         return (host, admin, await host.LoginAsync("responder"));
     }
 
@@ -148,6 +149,8 @@ public sealed class EmergencyAidTests(PostgresFixture postgres) : PostgresTest(p
         var (host, admin, _) = await StartSeededAsync();
         await DibaoScenarioTests.SetUpAsync(admin, DibaoScenarioTests.Ningxia);
         await DibaoScenarioTests.SetUpAsync(admin, DibaoScenarioTests.Chongqing);
+        await Seed.AllocateReserveFundAsync(host, DibaoScenarioTests.Ningxia.Township, 10000, "64-county-officer");
+        await Seed.AllocateReserveFundAsync(host, DibaoScenarioTests.Chongqing.Township, 10000, "50-county-officer");
         var ningxia = await host.LoginAsync("64-village-caseworker");
 
         // 700 × 1.5 = 1050 (003 §二(二)): paid from the reserve fund at once; a fen more goes to 一事一议.

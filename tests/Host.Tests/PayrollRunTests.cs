@@ -116,6 +116,32 @@ public abstract class PayrollRunSmokeTests : HostedTest
         var caseworker = await host.LoginAsync(Seed.Caseworker);
         var payment = (await caseworker.GetOk($"/api/cases/{failed["caseId"]}"))["payments"]![0]!;
         Assert.Equal(("failed", runId), (payment["status"]!.GetValue<string>(), payment["runId"]!.GetValue<string>()));
+
+        // The failure is in the village caseworker's inbox; the corrected account is paid in a supplementary run of February.
+        var correction = Assert.Single((await caseworker.GetOk("/api/tasks"))["items"]!.AsArray(), t => t!["step"]!.GetValue<string>() == "bank-account-correction")!;
+        Assert.Equal(failed["caseId"]!.GetValue<string>(), correction["caseId"]!.GetValue<string>());
+        await Api.ExpectProblem(await caseworker.PostAsync($"/api/tasks/{correction["id"]}/complete",
+            new { outcome = "corrected", data = new { bankAccount = "6222-abc" } }), HttpStatusCode.UnprocessableEntity, "data.bankAccount");
+        await caseworker.PostOk($"/api/tasks/{correction["id"]}/complete", new { outcome = "corrected", data = new { bankAccount = "6217000011112222333" } });
+        var history = (await caseworker.GetOk($"/api/cases/{failed["caseId"]}"))["history"]!.AsArray();
+        Assert.Contains(history, h => h!["action"]!.GetValue<string>() == "bank-payment-failed");
+        Assert.DoesNotContain("6217000011112222333", history.ToJsonString());
+
+        var supplementary = await finance.PostOk("/api/payroll-runs", new { regionCode = Seed.County, period = Period, supplementary = true },
+            HttpStatusCode.Created);
+        var supplementaryId = supplementary["id"]!.GetValue<string>();
+        Assert.Equal((1, 900m), (supplementary["count"]!.GetValue<int>(), supplementary["total"]!.GetValue<decimal>()));
+        await approver.PostOk($"/api/payroll-runs/{supplementaryId}/approve");
+        var resent = Encoding.UTF8.GetString((await DownloadAsync(finance, supplementaryId)).File).Split("\r\n")[1].Split(',');
+        Assert.Equal((paymentIds[1], "6217000011112222333", "900.00"), (resent[1], resent[4], resent[5]));
+        Assert.Equal((1, 0, 0, 0, "reconciled"), Counts(await ReturnAsync(finance, supplementaryId, $"""
+            付款编号,银行账号,金额,结果,失败原因
+            {paymentIds[1]},6217000011112222333,900.00,成功,
+            """, HttpStatusCode.OK)));
+        // The first run's return, imported again, no longer matches that payment: it belongs to the supplementary run now.
+        Assert.Equal((1, 0, 2, 1, "reconciled"), Counts(await ReturnAsync(finance, runId, answer, HttpStatusCode.OK)));
+        payment = (await caseworker.GetOk($"/api/cases/{failed["caseId"]}"))["payments"]![0]!;
+        Assert.Equal(("paid", supplementaryId), (payment["status"]!.GetValue<string>(), payment["runId"]!.GetValue<string>()));
     }
 
     [Fact]

@@ -91,11 +91,8 @@ public static class PayrollEndpoints
         var items = await query.OrderBy(x => x.Id).Skip((p - 1) * size).Take(size).ToListAsync(ct);
         return TypedResults.Ok(new CaseEndpoints.Page<RunPaymentView>([.. items.Select(x => new RunPaymentView(
             x.Id, x.CaseId, x.Period, Money.ToYuan(x.AmountFen), x.Status, x.PayeeName, IdNumber.Mask(x.PayeeIdNumber),
-            MaskAccount(x.BankAccount), x.SentAt, x.ResultAt, x.FailureReason))], total, p, size));
+            BankAccountCorrection.Mask(x.BankAccount), x.SentAt, x.ResultAt, x.FailureReason))], total, p, size));
     }
-
-    public static string MaskAccount(string? account) =>
-        account is { Length: > 8 } ? account[..4] + new string('*', account.Length - 8) + account[^4..] : "****";
 
     private static async Task<Ok<RunView>> Approve(Guid id, HttpContext http, WorkflowDb db, TimeProvider clock, CancellationToken ct) =>
         TypedResults.Ok(View(await new PayrollRuns(db, clock).ApproveAsync(id, http.User.Actor(), ct)));
@@ -112,9 +109,9 @@ public static class PayrollEndpoints
     }
 
     private static async Task<Ok<ReturnResultView>> BankReturnOf(Guid id, HttpContext http, WorkflowDb db, TimeProvider clock,
-        CancellationToken ct)
+        Func<WorkflowDb, CaseEngine> engineFor, CancellationToken ct)
     {
-        var result = await new BankReturn(db, clock).ImportAsync(id, http.Request.Body, http.User.Actor(), ct);
+        var result = await new BankReturn(db, clock, engineFor(db)).ImportAsync(id, http.Request.Body, http.User.Actor(), ct);
         return TypedResults.Ok(new ReturnResultView(result.Rows, result.Paid, result.Failed, result.Unmatched, result.Mismatched, result.RunStatus));
     }
 

@@ -17,9 +17,10 @@ public sealed record BankReturnResult(int Rows, int Paid, int Failed, int Unmatc
 /// <summary>
 /// The bank's result file (回盘文件) for a sent run: <c>付款编号,银行账号,金额,结果,失败原因</c>. The whole file is checked
 /// first — a wrong column, a bad amount or a payment id listed twice refuses it, naming the row — and then applied in one
-/// transaction: nothing is half-imported.
+/// transaction: nothing is half-imported. Each case with a newly failed payment gets a task to correct the account, in the
+/// same transaction.
 /// </summary>
-public sealed class BankReturn(WorkflowDb db, TimeProvider clock)
+public sealed class BankReturn(WorkflowDb db, TimeProvider clock, CaseEngine engine)
 {
     public static readonly string[] Columns = ["付款编号", "银行账号", "金额", "结果", "失败原因"];
     private const string Success = "成功";
@@ -123,6 +124,8 @@ public sealed class BankReturn(WorkflowDb db, TimeProvider clock)
             await db.SaveChangesAsync(ct);
             db.ChangeTracker.Clear();
         }
+        foreach (var ofCase in (await db.Payments.AsNoTracking().Where(p => newlyFailed.Contains(p.Id)).ToListAsync(ct)).GroupBy(p => p.CaseId))
+            await engine.OpenBankAccountCorrectionAsync(ofCase.Key, [.. ofCase], ct);
         var status = await ReconcileAsync(run, now, ct);
         db.BankReturns.Add(new BankReturnRecord
         {

@@ -82,7 +82,7 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
         var runsOfMonth = db.PayrollRuns.Where(r => r.RegionCode == run.RegionCode && r.Period == run.Period && r.Id != run.Id)
             .Select(r => (Guid?)r.Id);
         return db.Payments.Where(p => p.Status == PaymentStatus.Failed && runsOfMonth.Contains(p.RunId)
-                                      && p.BankAccountCorrectedAt != null && p.BankAccountCorrectedAt > p.ResultAt)
+                                      && p.BankAccountCorrectedAt != null && p.BankAccountCorrectedAt >= p.ResultAt)
             .ExecuteUpdateAsync(s => s
                 .SetProperty(p => p.RunId, run.Id)
                 .SetProperty(p => p.Status, PaymentStatus.Pending)

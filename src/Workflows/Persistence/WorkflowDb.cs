@@ -10,6 +10,7 @@ using Workflows.Notices;
 using Workflows.Payments;
 using Workflows.Payroll;
 using Workflows.Regions;
+using Workflows.ReserveFunds;
 using Workflows.Tasks;
 using Workflows.Timers;
 
@@ -40,6 +41,8 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
     public DbSet<PayrollRunRecord> PayrollRuns => Set<PayrollRunRecord>();
     public DbSet<BankFileDownloadRecord> BankFileDownloads => Set<BankFileDownloadRecord>();
     public DbSet<BankReturnRecord> BankReturns => Set<BankReturnRecord>();
+    public DbSet<ReserveFundRecord> ReserveFunds => Set<ReserveFundRecord>();
+    public DbSet<ReserveFundEntryRecord> ReserveFundEntries => Set<ReserveFundEntryRecord>();
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
@@ -128,6 +131,18 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
         });
         b.Entity<BankFileDownloadRecord>(e => { e.ToTable("bank_file_downloads"); e.HasIndex(x => x.RunId); });
         b.Entity<BankReturnRecord>(e => { e.ToTable("bank_returns"); e.HasIndex(x => x.RunId); });
+        b.Entity<ReserveFundRecord>(e =>
+        {
+            // A fund is never overdrawn, whatever the code above does.
+            e.ToTable("reserve_funds", t => t.HasCheckConstraint("CK_reserve_funds_balance", "balance_fen >= 0"));
+            e.HasKey(x => x.TownshipCode);
+            e.Property(x => x.Version).IsConcurrencyToken();
+        });
+        b.Entity<ReserveFundEntryRecord>(e =>
+        {
+            e.ToTable("reserve_fund_entries", t => t.HasCheckConstraint("CK_reserve_fund_entries_balance", "balance_after_fen >= 0"));
+            e.HasIndex(x => x.TownshipCode);
+        });
         b.Entity<NoticeRecord>(e =>
         {
             e.ToTable("notices");

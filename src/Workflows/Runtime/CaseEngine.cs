@@ -54,6 +54,12 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         _moved.Add((record, actor));
     }
 
+    /// <summary>This command also changes a row that no case's version guards (a township's reserve fund, shared by its
+    /// cases): its save takes EF Core's own transaction, so that the row's version check rolls everything back.</summary>
+    internal void RequireTransaction() => _needsTransaction = true;
+
+    private bool _needsTransaction;
+
     /// <summary>Adds a payment to the unit of work.</summary>
     internal void Pay(PaymentRecord payment) => _payments.Add(db.Payments.Add(payment).Entity);
 
@@ -131,8 +137,10 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             throw new ConflictProblem($"任务已{(task.Status == TaskStatus.Completed ? $"由 {task.CompletedBy} 办结" : "取消")} (task already {task.Status}).");
         if (task.ClaimedBy is { } holder && holder != actor.Username)
             throw new ConflictProblem($"任务已由 {holder} 认领 (task is claimed by {holder}).");
-        var procedure = await catalog.GetAsync(db, record.DefinitionVersionId, ct);
         var openTasks = rows.Select(r => r.Task).Where(t => t.Status == TaskStatus.Open).ToList();
+        if (task.Step == BankAccountCorrection.Step)
+            return await CorrectBankAccountAsync(task, record, openTasks, loaded.History, command, actor, ct);
+        var procedure = await catalog.GetAsync(db, record.DefinitionVersionId, ct);
         var run = await CaseRun.BeginAsync(this, record, procedure, actor, procedure.ReachOf(task.Step, command.Outcome), ct,
             openTasks, loaded.Claims);
         run.CompleteTask(task, command.Outcome, command.Data, command.Comment);
@@ -140,6 +148,54 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         await SaveAsync(ct);
         // Every command that writes a case's history moves its version, so no row can have come in between.
         return new CommandResult(record, openTasks, [.. loaded.History, .. RecordedFor(record.Id)], PaymentsIfAllMade(record));
+    }
+
+    /// <summary>A failed bank payment opens the case's correction task, unless one is open already; the payment and the
+    /// bank's reason go into the history.</summary>
+    public async Task OpenBankAccountCorrectionAsync(Guid caseId, IReadOnlyList<PaymentRecord> failed, CancellationToken ct = default)
+    {
+        var record = await db.Cases.SingleAsync(c => c.Id == caseId, ct);
+        MoveVersion(record, Actor.System.Username);
+        foreach (var payment in failed)
+            Record(caseId, new HistoryEntry(BankAccountCorrection.Step, "bank-payment-failed", Details: new JsonObject
+            {
+                ["paymentId"] = payment.Id, ["amount"] = Money.ToYuan(payment.AmountFen), ["reason"] = payment.FailureReason,
+                ["bankAccount"] = BankAccountCorrection.Mask(payment.BankAccount),
+            }));
+        var open = await db.Tasks.AnyAsync(t => t.CaseId == caseId && t.Step == BankAccountCorrection.Step && t.Status == TaskStatus.Open, ct);
+        if (!open)
+        {
+            var task = BankAccountCorrection.TaskFor(record, Now);
+            db.Tasks.Add(task);
+            Record(caseId, new HistoryEntry(task.Step, "task-created", Details: new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode }));
+            Notify("taskAssigned", task);
+        }
+        await SaveAsync(ct);
+    }
+
+    /// <summary>The correction task done: the case's failed payments carry the new account, which a supplementary run then
+    /// sends; the case keeps it for every later payment.</summary>
+    private async Task<CommandResult> CorrectBankAccountAsync(TaskRecord task, CaseRecord record, List<TaskRecord> openTasks,
+        List<HistoryRecord> history, CompleteTaskCommand command, Actor actor, CancellationToken ct)
+    {
+        var account = BankAccountCorrection.AccountFrom(command.Outcome, command.Data);
+        var failed = await db.Payments.Where(p => p.CaseId == record.Id && p.Status == PaymentStatus.Failed).ToListAsync(ct);
+        foreach (var payment in failed) (payment.BankAccount, payment.BankAccountCorrectedAt) = (account, Now);
+        var data = JsonNode.Parse(record.DataJson)!.AsObject();
+        data["applicant"]!["bankAccount"] = account;
+        record.DataJson = data.ToJsonString();
+        record.UpdatedAt = Now;
+        (task.Status, task.Outcome, task.CompletedBy, task.CompletedAt) = (TaskStatus.Completed, command.Outcome, actor.Username, Now);
+        task.Version++;
+        openTasks.Remove(task);
+        MoveVersion(record, actor.Username);
+        Record(record.Id, new HistoryEntry(task.Step, "completed", command.Outcome, command.Comment, new JsonObject
+        {
+            ["bankAccount"] = BankAccountCorrection.Mask(account), ["payments"] = failed.Count,
+        }));
+        Notify("taskRemoved", task);
+        await SaveAsync(ct);
+        return new CommandResult(record, openTasks, [.. history, .. RecordedFor(record.Id)], null);
     }
 
     private sealed record TaskOfCase(TaskRecord Task, CaseRecord Case, List<HistoryRecord> History, List<OncePerClaimRecord> Claims);
@@ -323,7 +379,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         foreach (var ofCase in _events.GroupBy(e => e.CaseId)) db.Outbox.Add(OutboxRecord.Of(ofCase.Key, Now, ofCase));
         _events.Clear();
         WriteHistory();
-        db.SavingGuardedCommand = true;
+        db.SavingGuardedCommand = !_needsTransaction;
         try
         {
             await db.SaveChangesAsync(ct);

@@ -73,6 +73,7 @@ internal sealed partial class CaseRun
             Record(step.Id, "no-payment", details: basis);
             return;
         }
+        var atOnce = step.PaidAtOnce && DebitReserveFund(step, amount);
         var instalment = ++_case.PaymentCount;
         var period = step.Period == "monthly" ? Calendar.WorkingDayCalendar.ChinaDate(Now).ToString("yyyy-MM") : null;
         var payment = new PaymentRecord
@@ -84,7 +85,7 @@ internal sealed partial class CaseRun
             Instalment = instalment,
             PaymentKey = PaymentRecord.KeyFor(period, instalment),
             AmountFen = Money.ToFen(amount),
-            Status = step.PaidAtOnce ? PaymentStatus.Paid : PaymentStatus.Pending,
+            Status = atOnce ? PaymentStatus.Paid : PaymentStatus.Pending,
             CreatedAt = Now,
             BasisJson = basis.ToJsonString(),
             PayeeName = _case.ApplicantName,
@@ -95,7 +96,35 @@ internal sealed partial class CaseRun
         _engine.Pay(payment);
         _case.AmountFen = (_case.AmountFen ?? 0) + payment.AmountFen;
         _scope = null; // the payments seen by later expressions changed
-        Record(step.Id, step.PaidAtOnce ? "paid-at-once" : "payment-created", details: basis);
+        Record(step.Id, atOnce ? "paid-at-once" : "payment-created", details: basis);
         _engine.Notify(new OutboxEvent("paymentRequested", _case.Id, Payment: new PaymentRequest(payment.Id, amount, payment.PaymentKey)));
+    }
+
+    /// <summary>先行救助 is paid at once from the township's reserve fund, in this command's transaction. Above the balance
+    /// nothing is debited: the payment waits for the county's payroll run, and the history says why, with the balance.</summary>
+    private bool DebitReserveFund(StepDefinition step, decimal amount)
+    {
+        var fen = Money.ToFen(amount);
+        var fund = _fund;
+        var balance = fund?.BalanceFen ?? 0;
+        if (!_fundLoaded || fund is null || balance < fen)
+        {
+            Record(step.Id, "reserve-fund-insufficient", details: new JsonObject
+            {
+                ["balance"] = Money.ToYuan(balance), ["amount"] = amount,
+                ["message"] = $"乡镇备用金余额 {Money.ToYuan(balance)} 元，不足 {amount} 元：不能当场发放，转县级发放 " +
+                              "(the reserve fund cannot cover it: the county pays it)",
+            });
+            return false;
+        }
+        fund.BalanceFen -= fen;
+        fund.Version++;
+        _engine.RequireTransaction();
+        Db.ReserveFundEntries.Add(new ReserveFunds.ReserveFundEntryRecord
+        {
+            TownshipCode = fund.TownshipCode, At = Now, Kind = ReserveFunds.ReserveFundEntryKind.Payment, AmountFen = -fen,
+            CaseId = _case.Id, BalanceAfterFen = fund.BalanceFen, By = _actor.Username,
+        });
+        return true;
     }
 }

@@ -28,6 +28,9 @@ internal sealed partial class CaseRun : IStepEffects
     private readonly List<TaskRecord> _openTasks;
     private readonly OncePerClaimRecord? _claim;
     private JsonObject? _standard;
+    /// <summary>The reserve fund of the case's township, when one of the steps this command can reach pays at once.</summary>
+    private ReserveFunds.ReserveFundRecord? _fund;
+    private bool _fundLoaded;
     private ExpressionScope? _scope;
     private JsonObject? _input;
     private string? _outcome;
@@ -79,6 +82,12 @@ internal sealed partial class CaseRun : IStepEffects
         // A child case started in this command shares the parent's standard (same region, same date).
         if (procedure.UsesStandard || run._children.Values.Any(c => c.UsesStandard))
             run._standard = await Standards.AtAsync(db, record.RegionCode, Calendar.WorkingDayCalendar.ChinaDate(engine.Now), ct);
+        if (procedure.Definition.Steps.Any(s => s.PaidAtOnce) && RegionCode.LevelOf(record.RegionCode) >= RegionLevel.Township)
+        {
+            var township = RegionCode.AtLevel(record.RegionCode, RegionLevel.Township);
+            run._fund = await db.ReserveFunds.FirstOrDefaultAsync(f => f.TownshipCode == township, ct);
+            run._fundLoaded = true;
+        }
         if (existing && record.ParentCaseId is { } parentId && reach.MayEnd)
         {
             // This command may end a child case: its parent resumes in the same transaction.

@@ -63,6 +63,7 @@ public sealed class WorkbenchTests(PostgresFixture postgres) : PostgresTest(post
             username = "responder", password = Seed.Password, displayName = "应急救助员",
             roles = new[] { "emergency-responder" }, regionCode = Seed.Township,
         }, HttpStatusCode.Created);
+        await Seed.AllocateReserveFundAsync(host, Seed.Township, 10000);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await Browsers.LaunchAsync(playwright);
         var responder = await Browsers.LogInAsync(await Browsers.PhoneAsync(browser, host.Address!), "responder", Seed.Password);

@@ -41,6 +41,13 @@ public static class Seed
         return admin;
     }
 
+    /// <summary>The county puts money in a township's reserve fund (临时救助备用金), which 先行救助 pays from at once.</summary>
+    public static async Task AllocateReserveFundAsync(ServiceHost host, string township, decimal amount, string countyOfficer = CountyOfficer)
+    {
+        var county = await host.LoginAsync(countyOfficer);
+        await county.PostOk($"/api/reserve-funds/{township}/allocations", new { amount, note = "拨付临时救助备用金" }, HttpStatusCode.Created);
+    }
+
     public static object MigrantWorkerApplication(string? idNumber = null, string region = Village, decimal requestedAmount = 1000,
         string? name = "张三") => new
     {

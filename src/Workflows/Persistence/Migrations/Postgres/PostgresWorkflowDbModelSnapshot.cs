@@ -891,6 +891,83 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.ToTable("standards", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.ReserveFunds.ReserveFundEntryRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<long>("BalanceAfterFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balance_after_fen");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("by");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("text")
+                        .HasColumnName("note");
+
+                    b.Property<string>("TownshipCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("township_code");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TownshipCode");
+
+                    b.ToTable("reserve_fund_entries", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_reserve_fund_entries_balance", "balance_after_fen >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Workflows.ReserveFunds.ReserveFundRecord", b =>
+                {
+                    b.Property<string>("TownshipCode")
+                        .HasColumnType("text")
+                        .HasColumnName("township_code");
+
+                    b.Property<long>("BalanceFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("balance_fen");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("TownshipCode");
+
+                    b.ToTable("reserve_funds", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_reserve_funds_balance", "balance_fen >= 0");
+                        });
+                });
+
             modelBuilder.Entity("Workflows.Tasks.TaskRecord", b =>
                 {
                     b.Property<Guid>("Id")

@@ -868,6 +868,81 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.ToTable("standards", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.ReserveFunds.ReserveFundEntryRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<long>("BalanceAfterFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("balance_after_fen");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("by");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Note")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("note");
+
+                    b.Property<string>("TownshipCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("township_code");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TownshipCode");
+
+                    b.ToTable("reserve_fund_entries", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_reserve_fund_entries_balance", "balance_after_fen >= 0");
+                        });
+                });
+
+            modelBuilder.Entity("Workflows.ReserveFunds.ReserveFundRecord", b =>
+                {
+                    b.Property<string>("TownshipCode")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("township_code");
+
+                    b.Property<long>("BalanceFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("balance_fen");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("TownshipCode");
+
+                    b.ToTable("reserve_funds", null, t =>
+                        {
+                            t.HasCheckConstraint("CK_reserve_funds_balance", "balance_fen >= 0");
+                        });
+                });
+
             modelBuilder.Entity("Workflows.Tasks.TaskRecord", b =>
                 {
                     b.Property<Guid>("Id")
