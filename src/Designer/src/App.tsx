@@ -3,6 +3,7 @@ import { loadSession, saveSession, type Session } from "./api";
 import { Login } from "./Login";
 import { Workbench } from "./Workbench";
 import { CalendarPage } from "./CalendarPage";
+import { PayrollPage, payrollRoles } from "./PayrollPage";
 
 // The designer (React Flow, dagre) loads only for admins: a caseworker's phone never downloads it.
 const DesignerPage = lazy(() => import("./designer/DesignerPage"));
@@ -13,13 +14,14 @@ const keepsCalendar = (session: Session) => session.user.roles.includes("system-
 /** Officials land on their workbench; provincial and system admins on the designer, and may switch. */
 export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
-  const [view, setView] = useState<"workbench" | "designer" | "calendars">(() => (session && designs(session) ? "designer" : "workbench"));
+  const [view, setView] = useState<"workbench" | "designer" | "calendars" | "payroll">(() => (session && designs(session) ? "designer" : "workbench"));
   const change = (next: Session | null) => {
     saveSession(next);
     setSession(next);
     setView(next && designs(next) ? "designer" : "workbench");
   };
   if (!session) return <Login onLogin={change} />;
+  if (view === "payroll") return <PayrollPage session={session} onBack={() => setView("workbench")} />;
   if (view === "calendars") return <CalendarPage session={session} onBack={() => setView(designs(session) ? "designer" : "workbench")} />;
   return view === "designer"
     ? <Suspense fallback={<p className="muted">加载中…</p>}>
@@ -27,5 +29,6 @@ export function App() {
                       onCalendars={keepsCalendar(session) ? () => setView("calendars") : undefined} />
       </Suspense>
     : <Workbench session={session} onLogout={() => change(null)} onDesigner={designs(session) ? () => setView("designer") : undefined}
-                 onCalendars={keepsCalendar(session) ? () => setView("calendars") : undefined} />;
+                 onCalendars={keepsCalendar(session) ? () => setView("calendars") : undefined}
+                 onPayroll={session.user.roles.some(r => payrollRoles.includes(r)) ? () => setView("payroll") : undefined} />;
 }

@@ -1,12 +1,16 @@
 import { useEffect, useState } from "react";
 import { ApiError, request, type CaseView, type Session, type Task } from "./api";
-import { actionLabel, basisText, deadlineText, provisionalHint, needsReason, outcomeLabel, procedureLabel, statusLabel } from "./words";
+import { ProblemView } from "./ProblemView";
+import {
+  actionLabel, basisText, deadlineText, provisionalHint, needsReason, outcomeLabel, paymentStatusLabel, procedureLabel, statusLabel,
+} from "./words";
 
 /** One task: its case, history and the amount's explanation; claim/release; the outcome buttons. */
 export function TaskDetail({ task, session, onDone }: { task: Task; session: Session; onDone: () => void }) {
   const [view, setView] = useState<CaseView | null>(null);
   const [comment, setComment] = useState("");
   const [amount, setAmount] = useState("");
+  const [bankAccount, setBankAccount] = useState("");
   const [problem, setProblem] = useState<ApiError | null>(null);
   const [busy, setBusy] = useState(false);
   const token = session.accessToken;
@@ -31,7 +35,8 @@ export function TaskDetail({ task, session, onDone }: { task: Task; session: Ses
   const complete = (outcome: string) => act("complete", {
     outcome,
     comment: comment.trim() || undefined,
-    data: outcome === "approve" && amount ? { amount: Number(amount) } : undefined,
+    data: outcome === "approve" && amount ? { amount: Number(amount) }
+      : outcome === "corrected" ? { bankAccount: bankAccount.replace(/\s/g, "") } : undefined,
   }, true);
 
   const mine = task.claimedBy === session.user.username;
@@ -52,7 +57,7 @@ export function TaskDetail({ task, session, onDone }: { task: Task; session: Ses
             <div className="payments">
               <h3>发放</h3>
               {view.payments.map(p => (
-                <p key={p.id}>{p.amount} 元（{p.status}）<br /><span className="muted">计算依据：{basisText(p.basis)}</span></p>
+                <p key={p.id}>{p.amount} 元（{paymentStatusLabel(p.status)}）<br /><span className="muted">计算依据：{basisText(p.basis)}</span></p>
               ))}
             </div>
           )}
@@ -75,6 +80,9 @@ export function TaskDetail({ task, session, onDone }: { task: Task; session: Ses
         {task.outcomes.includes("approve") && (
           <label>核定金额（元）<input name="amount" inputMode="decimal" value={amount} onChange={e => setAmount(e.target.value)} /></label>
         )}
+        {task.outcomes.includes("corrected") && (
+          <label>更正后的银行账号<input name="bankAccount" inputMode="numeric" value={bankAccount} onChange={e => setBankAccount(e.target.value)} /></label>
+        )}
         <div className="outcomes">
           {task.outcomes.map(o => (
             <button key={o} disabled={busy || (task.claimedBy != null && !mine) || (needsReason(o) && !comment.trim())}
@@ -83,12 +91,7 @@ export function TaskDetail({ task, session, onDone }: { task: Task; session: Ses
             </button>
           ))}
         </div>
-        {problem && (
-          <div className="error" role="alert">
-            <p>{problem.detail ?? problem.title}</p>
-            {Object.entries(problem.errors).map(([field, messages]) => <p key={field}>{field}：{messages.join("；")}</p>)}
-          </div>
-        )}
+        <ProblemView problem={problem} />
       </div>
     </section>
   );

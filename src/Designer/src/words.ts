@@ -2,7 +2,7 @@
 import type { PaymentBasis } from "./api";
 
 const outcomeLabels: Record<string, string> = {
-  approve: "通过", reject: "不通过", confirm: "情况属实", refuse: "情况不属实",
+  approve: "通过", reject: "不通过", confirm: "情况属实", refuse: "情况不属实", corrected: "已更正账户",
 };
 
 export const outcomeLabel = (name: string) => outcomeLabels[name] ?? name;
@@ -15,10 +15,22 @@ const statusLabels: Record<string, string> = {
 };
 export const statusLabel = (status: string) => statusLabels[status] ?? status;
 
+const paymentStatusLabels: Record<string, string> = {
+  pending: "待发送", sent: "已送银行", paid: "已到账", failed: "发放失败", cancelled: "已取消",
+};
+export const paymentStatusLabel = (status: string) => paymentStatusLabels[status] ?? status;
+
+const runStatusLabels: Record<string, string> = {
+  draft: "待审核", approved: "已审核", sent: "已送银行", reconciled: "已对账",
+};
+export const runStatusLabel = (status: string) => runStatusLabels[status] ?? status;
+
 const actionLabels: Record<string, string> = {
   started: "受理申请", "task-created": "生成待办", claimed: "认领", released: "释放", completed: "办理",
   reminded: "逾期催办", escalated: "逾期上报", "duplicate-check-passed": "省内查重通过",
   "payment-created": "生成发放", "no-payment": "无需发放", waiting: "等待", ended: "办结",
+  "paid-at-once": "备用金当场发放", "reserve-fund-insufficient": "备用金不足，转县级发放", "bank-payment-failed": "银行代发失败",
+  "deadline-recomputed": "按新节假日重算时限",
 };
 export const actionLabel = (action: string) => actionLabels[action] ?? action;
 
