@@ -21,9 +21,12 @@ public static class Seed
     /// <summary>Friday 13 February 2026, 10:00 Beijing time: the Spring Festival holiday starts on Sunday.</summary>
     public static readonly DateTimeOffset BeforeSpringFestival = new(2026, 2, 13, 10, 0, 0, TimeSpan.FromHours(8));
 
-    public static async Task<Api> RunAsync(ServiceHost host)
+    public static async Task<Api> RunAsync(ServiceHost host) =>
+        await RunAsync(await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword));
+
+    /// <summary>The same, through any client logged in as the system admin (a Host in its own process).</summary>
+    public static async Task<Api> RunAsync(Api admin)
     {
-        var admin = await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword);
         foreach (var (code, name) in new[]
                  {
                      ("22", "吉林省"), ("2201", "长春市"), (County, "南关区"), (Township, "永吉街道"),
