@@ -30,7 +30,8 @@ const actionLabels: Record<string, string> = {
   reminded: "逾期催办", escalated: "逾期上报", "duplicate-check-passed": "省内查重通过",
   "payment-created": "生成发放", "no-payment": "无需发放", waiting: "等待", ended: "办结",
   "paid-at-once": "备用金当场发放", "reserve-fund-insufficient": "备用金不足，转县级发放", "bank-payment-failed": "银行代发失败",
-  "deadline-recomputed": "按新节假日重算时限",
+  "deadline-recomputed": "按新节假日重算时限", "benefit-granted": "纳入保障", "benefit-changed": "调整待遇",
+  "benefit-gradual-exit": "渐退", "benefit-ended": "停发待遇",
 };
 export const actionLabel = (action: string) => actionLabels[action] ?? action;
 
@@ -79,6 +80,12 @@ const kindLabels: Record<string, string> = {
 };
 export const kindLabel = (kind: string) => kindLabels[kind] ?? kind;
 
+const stepActionLabels: Record<string, string> = {
+  "verify-unique": "省内查重", "approve-case": "批准", "apply-rule": "按政策规则计算", assign: "赋值",
+  "grant-benefit": "纳入保障（按月待遇）", "change-benefit": "调整待遇金额", "gradual-exit": "渐退", "end-benefit": "停发待遇",
+};
+export const stepActionLabel = (action: string) => stepActionLabels[action] ?? action;
+
 const roleLabels: Record<string, string> = {
   "village-caseworker": "村（居）协理员", "township-officer": "乡镇（街道）经办人", "township-approver": "乡镇（街道）审批人",
   "county-officer": "县级民政经办人", "county-approver": "县级民政审批人", "committee-member": "协调机制成员",
@@ -101,7 +108,7 @@ const fieldLabels: Record<string, string> = {
   name: "名称", kind: "类型", role: "办理角色", level: "办理层级", "deadline.workingDays": "办理时限（工作日）",
   "deadline.onTimeout": "逾期处理", "deadline.escalateTo": "上报给", "deadline.outcome": "逾期自动结果",
   workingDays: "期限（工作日）", next: "下一步", amount: "金额（表达式）", action: "操作", rule: "政策规则",
-  output: "结果写入", value: "值（表达式）", period: "周期", paidAtOnce: "当场发放", procedure: "子流程",
+  output: "结果写入", value: "值（表达式）", months: "渐退月数", period: "周期", paidAtOnce: "当场发放", procedure: "子流程",
   status: "结束状态", reason: "理由（表达式）", start: "起始步骤", description: "说明", oncePer: "唯一性",
   to: "去向", when: "条件", label: "按钮文字", requiresComment: "须填写理由", check: "校验", message: "提示",
 };

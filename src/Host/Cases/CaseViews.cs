@@ -21,7 +21,9 @@ public sealed record PaymentView(Guid Id, Guid CaseId, string? Period, int Insta
 public sealed record CaseView(
     Guid Id, string Procedure, string RegionCode, string Status, string Step, DefinitionRef Definition,
     ApplicantView Applicant, JsonNode? Data, TaskView[] OpenTasks, HistoryView[] History, DecisionView? Decision,
-    PaymentView[] Payments, DateTime CreatedAt, DateTime UpdatedAt);
+    PaymentView[] Payments, DateTime CreatedAt, DateTime UpdatedAt, BenefitView? Benefit = null);
+/// <summary>待遇 (API.md, Benefits): what the case is paid every month, from when, until when.</summary>
+public sealed record BenefitView(decimal MonthlyAmount, string From, string? Until, string Status, string? Reason);
 public sealed record CaseSummary(
     Guid Id, string Procedure, string RegionCode, string Status, string Step, ApplicantView Applicant, DateTime CreatedAt, decimal? Amount);
 
@@ -47,7 +49,10 @@ public static class CaseViews
     {
         var id = c.Id;
         var version = (await catalog.GetAsync(db, c.DefinitionVersionId, ct)).Version;
-        payments ??= c.PaymentCount == 0 ? [] // the count is kept with every payment: with none, nothing to read
+        // A case's own steps count their payments; a benefit's come from payroll runs.
+        var benefit = c.MonthlyAmountFen is null ? null
+            : await db.Benefits.AsNoTracking().FirstOrDefaultAsync(b => b.CaseId == id, ct);
+        payments ??= c.PaymentCount == 0 && benefit is null ? []
             : await PaymentsOf.For(db)(db, id).ToListAsync(ct);
         var data = JsonNode.Parse(c.DataJson);
         return new CaseView(
@@ -64,8 +69,12 @@ public static class CaseViews
                     c.MonthlyAmountFen is { } m ? Money.ToYuan(m) : null, c.Reason)
                 : null,
             payments.Select(Payment).ToArray(),
-            c.CreatedAt, c.UpdatedAt);
+            c.CreatedAt, c.UpdatedAt,
+            benefit is null ? null : Benefit(benefit));
     }
+
+    public static BenefitView Benefit(Workflows.Benefits.BenefitRecord b) =>
+        new(Money.ToYuan(b.MonthlyAmountFen), b.FromPeriod, b.UntilPeriod, b.Status, b.Reason);
 
     private static readonly PerModel<Func<WorkflowDb, Guid, IAsyncEnumerable<HistoryRecord>>> HistoryOf = new(() =>
         EF.CompileAsyncQuery<WorkflowDb, Guid, HistoryRecord>((db, caseId) => db.History.AsNoTracking().Where(h => h.CaseId == caseId).OrderBy(h => h.Id)));

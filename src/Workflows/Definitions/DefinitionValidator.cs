@@ -167,6 +167,12 @@ public static partial class DefinitionValidator
                 if (step.Action == StepActionNames.Assign && string.IsNullOrWhiteSpace(step.Value))
                     error($"{at}.value", "赋值需要一个值表达式 (an assignment needs a value expression)");
                 CheckExpression(step.Value, $"{at}.value", error);
+                if (step.Action is StepActionNames.GrantBenefit or StepActionNames.ChangeBenefit && string.IsNullOrWhiteSpace(step.Amount))
+                    error($"{at}.amount", "待遇需要月金额表达式 (a benefit needs a monthly amount expression)");
+                if (step.Action is StepActionNames.GrantBenefit or StepActionNames.ChangeBenefit) CheckExpression(step.Amount, $"{at}.amount", error);
+                if (step.Action == StepActionNames.GradualExit && string.IsNullOrWhiteSpace(step.Months))
+                    error($"{at}.months", "渐退需要月数表达式 (a gradual exit needs its number of months)");
+                CheckExpression(step.Months, $"{at}.months", error);
                 Target(step.Next, "next");
                 break;
             case StepKinds.Payment:
@@ -291,5 +297,14 @@ public static class StepActionNames
     public const string ApplyRule = "apply-rule";
     /// <summary>Writes an expression's value to a data field (e.g. the month a gradual exit ends).</summary>
     public const string Assign = "assign";
-    public static readonly string[] All = [VerifyUnique, ApproveCase, ApplyRule, Assign];
+    /// <summary>Grants the case its monthly benefit (待遇) from this month, of <c>amount</c> yuan; payroll runs pay it.</summary>
+    public const string GrantBenefit = "grant-benefit";
+    /// <summary>Sets the benefit's monthly amount anew from <c>amount</c> (a review found the household changed).</summary>
+    public const string ChangeBenefit = "change-benefit";
+    /// <summary>渐退: the benefit runs on for <c>months</c> more months after this one, then ends.</summary>
+    public const string GradualExit = "gradual-exit";
+    /// <summary>Ends the benefit with this month; the reason is the last written comment.</summary>
+    public const string EndBenefit = "end-benefit";
+    public static readonly string[] Benefit = [GrantBenefit, ChangeBenefit, GradualExit, EndBenefit];
+    public static readonly string[] All = [VerifyUnique, ApproveCase, ApplyRule, Assign, .. Benefit];
 }

@@ -79,6 +79,8 @@ public sealed class StepDefinition
     public string? Procedure { get; set; }
     /// <summary>With <c>action: "assign"</c>: the expression whose value is written to <c>data[output]</c>.</summary>
     public string? Value { get; set; }
+    /// <summary>With <c>action: "gradual-exit"</c>: the expression giving how many more months the benefit runs.</summary>
+    public string? Months { get; set; }
     // end
     public string? Status { get; set; }
     /// <summary>End steps: an expression giving the written reason recorded with the decision (else the last comment).</summary>

@@ -55,6 +55,7 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
             throw new ConflictProblem($"{county} 已有 {period} 的常规发放批次 {first.Id}（{first.Status}）；失败后更正的请发起补发批次 " +
                                       $"(a regular run exists: {first.Id})");
         }
+        if (!supplementary) await PayBenefitsAsync(run, ct);
         var taken = supplementary ? await TakeCorrectedAsync(run, ct) : await TakePendingAsync(run, ct);
         if (taken == 0)
             throw new ConflictProblem(supplementary
@@ -66,6 +67,46 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
         var withoutAccount = await db.Payments.CountAsync(p => p.RunId == null && p.Status == PaymentStatus.Pending
             && p.RegionCode.StartsWith(county) && (p.BankAccount == null || p.BankAccount == ""), ct);
         return new DrawnRun(run, withoutAccount);
+    }
+
+    /// <summary>
+    /// One payment for the run's month for every benefit of the county active in it that has none for it yet — one
+    /// INSERT … SELECT, however many households, with the unique (case, period) key deciding "none yet" inside the
+    /// database. The payee is the case's applicant as the case names them now.
+    /// </summary>
+    private Task<int> PayBenefitsAsync(PayrollRunRecord run, CancellationToken ct)
+    {
+        var postgres = db.IsPostgres;
+        var id = postgres ? "gen_random_uuid()"
+            : "upper(substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-' || " +
+              "substr('89AB', 1 + abs(random()) % 4, 1) || substr(h, 18, 3) || '-' || substr(h, 21, 12))";
+        // Doubled braces: EF Core formats raw SQL as a composite format string.
+        var account = postgres ? "NULLIF(c.data_json::jsonb #>> '{{applicant,bankAccount}}', '')"
+            : "NULLIF(json_extract(c.data_json, '$.applicant.bankAccount'), '')";
+        static string MonthOf(string period) =>
+            $"(CAST(substr({period}, 1, 4) AS INTEGER) * 12 + CAST(substr({period}, 6, 2) AS INTEGER))";
+        var sql = $"""
+            INSERT INTO payments (id, case_id, region_code, period, instalment, payment_key, amount_fen, status, created_at,
+                                  basis_json, payee_name, payee_id_number, bank_account)
+            SELECT {id}, b.case_id, c.region_code, @period, {MonthOf("@period")} - {MonthOf("b.from_period")} + 1, @period,
+                   b.monthly_amount_fen, '{PaymentStatus.Pending}', @now, b.basis_json, c.applicant_name, c.applicant_id_number,
+                   {account}
+            FROM (SELECT *{(postgres ? "" : ", hex(randomblob(16)) AS h")} FROM benefits) AS b
+            JOIN cases AS c ON c.id = b.case_id
+            WHERE b.status = '{Benefits.BenefitStatus.Active}' AND b.region_code LIKE @county
+              AND b.from_period <= @period AND (b.until_period IS NULL OR b.until_period >= @period)
+            ON CONFLICT (case_id, payment_key) DO NOTHING
+            """;
+        return db.Database.ExecuteSqlRawAsync(sql, [Parameter("period", run.Period), Parameter("now", Now),
+            Parameter("county", run.RegionCode + "%")], ct);
+    }
+
+    private System.Data.Common.DbParameter Parameter(string name, object value)
+    {
+        using var command = db.Database.GetDbConnection().CreateCommand();
+        var parameter = command.CreateParameter();
+        (parameter.ParameterName, parameter.Value) = ("@" + name, value);
+        return parameter;
     }
 
     /// <summary>Every pending payment of the county due by the run's month that no run holds and that has an account.</summary>

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Workflows.Access;
+using Workflows.Benefits;
 using Workflows.Calendar;
 using Workflows.Cases;
 using Workflows.Definitions;
@@ -42,6 +43,8 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
     public DbSet<BankFileDownloadRecord> BankFileDownloads => Set<BankFileDownloadRecord>();
     public DbSet<BankReturnRecord> BankReturns => Set<BankReturnRecord>();
     public DbSet<ReserveFundRecord> ReserveFunds => Set<ReserveFundRecord>();
+    public DbSet<BenefitRecord> Benefits => Set<BenefitRecord>();
+    public DbSet<BenefitChangeRecord> BenefitChanges => Set<BenefitChangeRecord>();
     public DbSet<ReserveFundEntryRecord> ReserveFundEntries => Set<ReserveFundEntryRecord>();
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
@@ -131,6 +134,14 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
         });
         b.Entity<BankFileDownloadRecord>(e => { e.ToTable("bank_file_downloads"); e.HasIndex(x => x.RunId); });
         b.Entity<BankReturnRecord>(e => { e.ToTable("bank_returns"); e.HasIndex(x => x.RunId); });
+        b.Entity<BenefitRecord>(e =>
+        {
+            e.ToTable("benefits");
+            e.HasIndex(x => x.CaseId).IsUnique();
+            // What a county's payroll run reads: its active benefits.
+            e.HasIndex(x => new { x.Status, x.RegionCode });
+        });
+        b.Entity<BenefitChangeRecord>(e => { e.ToTable("benefit_changes"); e.HasIndex(x => x.BenefitId); });
         b.Entity<ReserveFundRecord>(e =>
         {
             // A fund is never overdrawn, whatever the code above does.

@@ -38,6 +38,9 @@ internal sealed partial class CaseRun
                 _case.Approved = true;
                 Record(step.Id, "approved");
                 break;
+            default:
+                RunBenefitAction(step);
+                break;
         }
     }
 

@@ -82,6 +82,8 @@ internal sealed partial class CaseRun : IStepEffects
         // A child case started in this command shares the parent's standard (same region, same date).
         if (procedure.UsesStandard || run._children.Values.Any(c => c.UsesStandard))
             run._standard = await Standards.AtAsync(db, record.RegionCode, Calendar.WorkingDayCalendar.ChinaDate(engine.Now), ct);
+        if (existing && procedure.GrantsBenefit)
+            run._benefit = await db.Benefits.FirstOrDefaultAsync(b => b.CaseId == record.Id, ct);
         if (procedure.Definition.Steps.Any(s => s.PaidAtOnce) && RegionCode.LevelOf(record.RegionCode) >= RegionLevel.Township)
         {
             var township = RegionCode.AtLevel(record.RegionCode, RegionLevel.Township);

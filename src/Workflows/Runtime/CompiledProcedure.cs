@@ -36,6 +36,7 @@ public sealed class CompiledProcedure
         foreach (var expression in AllExpressions(definition)) Expressions.Prepare(expression);
         UsesStandard = AllExpressions(definition).Any(e => e.Contains("standard"))
             || definition.Steps.Any(s => s.Action == StepActionNames.ApplyRule);
+        GrantsBenefit = definition.Steps.Any(s => s.Kind == StepKinds.Action && StepActionNames.Benefit.Contains(s.Action));
     }
 
     public DefinitionVersionRecord Version { get; }
@@ -44,6 +45,8 @@ public sealed class CompiledProcedure
     /// <summary>Whether any expression or policy rule reads the region's MLG standard, so a command looks it up
     /// only when needed. Worked out once per version, not per command.</summary>
     public bool UsesStandard { get; }
+    /// <summary>Whether its steps grant, change or end a monthly benefit (待遇): a command on its cases reads the benefit.</summary>
+    public bool GrantsBenefit { get; }
 
     private readonly ConcurrentDictionary<(string, string?), Reach> _reach = new();
 
@@ -101,6 +104,7 @@ public sealed class CompiledProcedure
             .Concat(d.Steps.Select(s => s.Amount))
             .Concat(d.Steps.Select(s => s.Reason))
             .Concat(d.Steps.Select(s => s.Value))
+            .Concat(d.Steps.Select(s => s.Months))
             .OfType<string>();
 
     private sealed class BoundMachine

@@ -2,7 +2,7 @@ import { useEffect, useState, type ReactNode } from "react";
 import type { Branch, DefinitionError, Outcome, Step } from "./definition";
 import type { Vocabulary } from "./definitionsApi";
 import { newStep } from "./graph";
-import { endStatusLabel, fieldLabel, kindLabel, levelLabel, roleLabel, timeoutLabel } from "../words";
+import { endStatusLabel, fieldLabel, kindLabel, levelLabel, roleLabel, stepActionLabel, timeoutLabel } from "../words";
 
 interface Props {
   step: Step;
@@ -110,7 +110,7 @@ export function StepPanel({ step, steps, vocabulary, procedures, parameters, err
       {step.kind === "action" && <>
         <Field label="操作" errors={at("action")}>
           <select value={step.action ?? ""} onChange={e => set({ action: e.target.value })}>
-            {vocabulary.actions.map(a => <option key={a} value={a}>{a}</option>)}
+            {vocabulary.actions.map(a => <option key={a} value={a}>{stepActionLabel(a)}</option>)}
           </select>
         </Field>
         {step.action === "apply-rule" && (
@@ -124,6 +124,16 @@ export function StepPanel({ step, steps, vocabulary, procedures, parameters, err
         {(step.action === "apply-rule" || step.action === "assign") && (
           <Field label="结果写入字段" errors={at("output")}>
             <input value={step.output ?? ""} onChange={e => set({ output: e.target.value })} />
+          </Field>
+        )}
+        {(step.action === "grant-benefit" || step.action === "change-benefit") && (
+          <Field label="每月待遇金额（表达式，元）" errors={at("amount")}>
+            <input className="code" value={step.amount ?? ""} onChange={e => set({ amount: e.target.value })} />
+          </Field>
+        )}
+        {step.action === "gradual-exit" && (
+          <Field label="渐退月数（表达式）" errors={at("months")}>
+            <input className="code" value={step.months ?? ""} onChange={e => set({ months: e.target.value })} />
           </Field>
         )}
         {step.action === "assign" && (

@@ -21,6 +21,7 @@ export interface Step {
   rule?: string;
   output?: string;
   value?: string;
+  months?: string;
   amount?: string;
   period?: string;
   paidAtOnce?: boolean;

@@ -61,6 +61,125 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Benefits.BenefitChangeRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("BenefitId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("benefit_id");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("by");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Change")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("change");
+
+                    b.Property<long>("MonthlyAmountFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("monthly_amount_fen");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("UntilPeriod")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("until_period");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BenefitId");
+
+                    b.ToTable("benefit_changes", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.Benefits.BenefitRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<string>("BasisJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("basis_json");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("FromPeriod")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_period");
+
+                    b.Property<long>("MonthlyAmountFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("monthly_amount_fen");
+
+                    b.Property<string>("Procedure")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure");
+
+                    b.Property<string>("Reason")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reason");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("region_code");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("UntilPeriod")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("until_period");
+
+                    b.Property<DateTime>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId")
+                        .IsUnique();
+
+                    b.HasIndex("Status", "RegionCode");
+
+                    b.ToTable("benefits", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Calendar.CalendarYearRecord", b =>
                 {
                     b.Property<int>("Year")

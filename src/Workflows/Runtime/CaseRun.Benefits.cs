@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Workflows.Benefits;
+using Workflows.Definitions;
+using Workflows.Payments;
+
+namespace Workflows.Runtime;
+
+/// <summary>The benefit actions: a case's monthly benefit granted, changed, put on a gradual exit or ended. They write the
+/// benefit and its change history in the command's own save; the money comes from the county's payroll runs.</summary>
+internal sealed partial class CaseRun
+{
+    private BenefitRecord? _benefit;
+
+    private string ThisMonth => Calendar.WorkingDayCalendar.ChinaDate(Now).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    private static string MonthsAfter(string period, int months) =>
+        DateOnly.ParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture).AddMonths(months)
+            .ToString("yyyy-MM", CultureInfo.InvariantCulture);
+
+    private void RunBenefitAction(StepDefinition step)
+    {
+        switch (step.Action)
+        {
+            case StepActionNames.GrantBenefit: GrantBenefit(step); break;
+            case StepActionNames.ChangeBenefit: ChangeBenefit(step); break;
+            case StepActionNames.GradualExit: StartGradualExit(step); break;
+            case StepActionNames.EndBenefit: EndBenefit(step); break;
+        }
+    }
+
+    private JsonObject Basis(StepDefinition step, decimal amount) => new()
+    {
+        ["expression"] = step.Amount,
+        ["params"] = _procedure.Definition.Parameters.DeepClone(),
+        ["data"] = _root["data"]!.DeepClone(),
+        ["standard"] = _standard?.DeepClone(),
+        ["amount"] = amount,
+    };
+
+    private void GrantBenefit(StepDefinition step)
+    {
+        var amount = Scope().Money(step.Amount!);
+        var basis = Basis(step, amount);
+        if (_benefit is null)
+        {
+            _benefit = new BenefitRecord
+            {
+                Id = Guid.CreateVersion7(), CaseId = _case.Id, Procedure = _case.Procedure, RegionCode = _case.RegionCode,
+                FromPeriod = ThisMonth, CreatedAt = Now,
+            };
+            Db.Benefits.Add(_benefit);
+        }
+        else if (_benefit.Status == BenefitStatus.Ended) _benefit.FromPeriod = ThisMonth;
+        (_benefit.MonthlyAmountFen, _benefit.BasisJson, _benefit.Status, _benefit.UntilPeriod, _benefit.Reason, _benefit.UpdatedAt) =
+            (Money.ToFen(amount), basis.ToJsonString(), BenefitStatus.Active, null, null, Now);
+        _case.MonthlyAmountFen = _benefit.MonthlyAmountFen;
+        Changed("granted", null);
+        basis["from"] = _benefit.FromPeriod;
+        Record(step.Id, "benefit-granted", details: basis);
+    }
+
+    private void ChangeBenefit(StepDefinition step)
+    {
+        var benefit = RequireBenefit(step);
+        var amount = Scope().Money(step.Amount!);
+        var was = Money.ToYuan(benefit.MonthlyAmountFen);
+        (benefit.MonthlyAmountFen, benefit.BasisJson, benefit.UpdatedAt) = (Money.ToFen(amount), Basis(step, amount).ToJsonString(), Now);
+        _case.MonthlyAmountFen = benefit.MonthlyAmountFen;
+        Changed("changed", _lastComment);
+        Record(step.Id, "benefit-changed", details: new JsonObject { ["from"] = was, ["to"] = amount, ["expression"] = step.Amount });
+    }
+
+    private void StartGradualExit(StepDefinition step)
+    {
+        var benefit = RequireBenefit(step);
+        var months = (int)Scope().Money(step.Months!);
+        if (months < 0) throw new InvalidOperationException($"Step '{step.Id}': months must not be negative, got {months}.");
+        (benefit.UntilPeriod, benefit.UpdatedAt) = (MonthsAfter(ThisMonth, months), Now);
+        Changed("gradual-exit", _lastComment);
+        Record(step.Id, "benefit-gradual-exit", details: new JsonObject { ["months"] = months, ["until"] = benefit.UntilPeriod });
+    }
+
+    private void EndBenefit(StepDefinition step)
+    {
+        var benefit = RequireBenefit(step);
+        (benefit.Status, benefit.UntilPeriod, benefit.Reason, benefit.UpdatedAt) = (BenefitStatus.Ended, ThisMonth, _lastComment, Now);
+        Changed("ended", _lastComment);
+        Record(step.Id, "benefit-ended", details: new JsonObject { ["until"] = benefit.UntilPeriod, ["reason"] = _lastComment });
+    }
+
+    private BenefitRecord RequireBenefit(StepDefinition step) =>
+        _benefit ?? throw new InvalidOperationException($"Step '{step.Id}' ({step.Action}) found no benefit: grant it first.");
+
+    private void Changed(string change, string? reason) => Db.BenefitChanges.Add(new BenefitChangeRecord
+    {
+        BenefitId = _benefit!.Id, CaseId = _case.Id, At = Now, Change = change, MonthlyAmountFen = _benefit.MonthlyAmountFen,
+        UntilPeriod = _benefit.UntilPeriod, Status = _benefit.Status, Reason = reason, By = _actor.Username,
+    });
+}
