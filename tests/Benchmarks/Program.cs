@@ -17,6 +17,9 @@ using Workflows.Testing;
 //   --statements also prints what the service asked PostgreSQL per request (pg_stat_statements).
 // dotnet run -c Release --project tests/Benchmarks -- push [connections] [cases per township] [senders]
 //   push latency with that many SignalR clients connected.
+// dotnet run -c Release --project tests/Benchmarks -- payroll [benefits]
+//   a county's payroll run of that many benefits (1,000,000) beside psql \copy of as many payment rows, then its bank file
+//   with the Host's peak memory.
 var statements = args.Contains("--statements");
 var rounds = args.FirstOrDefault(a => a.StartsWith("--rounds=")) is { } r ? int.Parse(r["--rounds=".Length..]) : 1;
 args = args.Where(a => !a.StartsWith("--")).ToArray();
@@ -55,6 +58,7 @@ try
 {
     var admin = await Program.LoginAsync(new HttpClient { BaseAddress = server }, "admin", Program.AdminPassword);
     if (mode == "push") await PushLatency.RunAsync(server, admin, Arg(1, 1000), Arg(2, 10), Arg(3, 4));
+    else if (mode == "payroll") await Payroll.RunAsync(cluster, database, host, admin, Arg(1, 1_000_000));
     else
     {
         int cases = Arg(1, 3000), clients = Arg(2, 8);
@@ -123,8 +127,7 @@ public static partial class Program
         Process host, HttpClient admin, string database, int cases, int clients, StatementStats? stats)
     {
         if (stats is not null) await stats.InstallAsync();
-        foreach (var (code, name) in new[] { ("22", "吉林省"), ("2201", "长春市"), ("220102", "南关区"), ("220102001", "永吉街道"), ("220102001001", "东风社区") })
-            await Send(admin, HttpMethod.Post, "/api/admin/regions", new { code, name }, HttpStatusCode.Created);
+        await CreateRegionsAsync(admin);
         await CreateUserAsync(admin, "cw", "village-caseworker", "220102001001", "bench-pass-1");
         await CreateUserAsync(admin, "tw", "township-officer", "220102001", "bench-pass-1");
         var caseworker = await LoginAsync(admin, "cw", "bench-pass-1");
@@ -257,6 +260,13 @@ public static partial class Program
         var text = await response.Content.ReadAsStringAsync();
         if (response.StatusCode != expected) throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
         return JsonNode.Parse(text)!;
+    }
+
+    /// <summary>A Jilin county down to one village.</summary>
+    public static async Task CreateRegionsAsync(HttpClient admin)
+    {
+        foreach (var (code, name) in new[] { ("22", "吉林省"), ("2201", "长春市"), ("220102", "南关区"), ("220102001", "永吉街道"), ("220102001001", "东风社区") })
+            await Send(admin, HttpMethod.Post, "/api/admin/regions", new { code, name }, HttpStatusCode.Created);
     }
 
     public static Task CreateUserAsync(HttpClient admin, string username, string role, string region, string password) =>

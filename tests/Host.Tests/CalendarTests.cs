@@ -49,7 +49,8 @@ public sealed class CalendarTests(PostgresFixture postgres) : PostgresTest(postg
         Assert.Contains("2027", Assert.Single(ready["warnings"]!.AsArray())!.GetValue<string>());
 
         var put = await Api.Expect(await admin.PutAsync("/api/admin/calendars/2027", Year2027), HttpStatusCode.OK);
-        Assert.Equal(2, put["recomputed"]!.GetValue<int>());
+        // This host computes them again at once; host B, refreshing every 0.2 s, may take some of them first.
+        Assert.InRange(put["recomputed"]!.GetValue<int>(), 0, 2);
         // Thursday 31 December, then Tuesday 5 and Wednesday 6 January.
         foreach (var created in new[] { first, second })
         {

@@ -82,8 +82,22 @@ public abstract class PayrollRunSmokeTests : HostedTest
             (first[0], first[1], first[2], first[4], first[5], first[6]));
         Assert.Equal(18, first[3].Length);
         Assert.Equal(file, (await DownloadAsync(finance, runId)).File);
+        // For bank front-ends that want GBK, and as a workbook.
+        var gbk = await finance.GetAsync($"/api/payroll-runs/{runId}/bank-file?format=csv&encoding=gbk");
+        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+        Assert.StartsWith("序号,付款编号,姓名", Encoding.GetEncoding("GBK").GetString(await gbk.Content.ReadAsByteArrayAsync()));
+        Assert.NotEqual(file, await gbk.Content.ReadAsByteArrayAsync());
+        var xlsx = await finance.GetAsync($"/api/payroll-runs/{runId}/bank-file?format=xlsx");
+        Assert.Equal("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", xlsx.Content.Headers.ContentType?.MediaType);
+        var workbook = await xlsx.Content.ReadAsByteArrayAsync();
+        var sheet = MiniExcelLibs.MiniExcel.Query(new MemoryStream(workbook), useHeaderRow: true)
+            .Cast<IDictionary<string, object>>().ToList();
+        Assert.Equal(3, sheet.Count);
+        Assert.Equal((paymentIds[0], "6222020200112233445"), (sheet[0]["付款编号"]?.ToString(), sheet[0]["银行账号"]?.ToString()));
+        Assert.Equal("3", xlsx.Headers.GetValues("X-Batch-Count").Single());
+        await Api.ExpectProblem(await finance.GetAsync($"/api/payroll-runs/{runId}/bank-file?format=pdf"), HttpStatusCode.UnprocessableEntity, "format");
         Assert.Equal("sent", (await finance.GetOk($"/api/payroll-runs/{runId}"))["status"]!.GetValue<string>());
-        Assert.Equal(2, (await finance.GetOk($"/api/payroll-runs/{runId}"))["downloads"]!.AsArray().Count);
+        Assert.Equal(4, (await finance.GetOk($"/api/payroll-runs/{runId}"))["downloads"]!.AsArray().Count);
         Assert.Equal(3, (await finance.GetOk($"/api/payroll-runs/{runId}/payments?status=sent"))["total"]!.GetValue<int>());
 
         // The bank pays the first, refuses the second, and answers the third with another amount; one row is of no run.

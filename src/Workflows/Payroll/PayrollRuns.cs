@@ -55,13 +55,17 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
             throw new ConflictProblem($"{county} 已有 {period} 的常规发放批次 {first.Id}（{first.Status}）；失败后更正的请发起补发批次 " +
                                       $"(a regular run exists: {first.Id})");
         }
-        if (!supplementary) await PayBenefitsAsync(run, ct);
-        var taken = supplementary ? await TakeCorrectedAsync(run, ct) : await TakePendingAsync(run, ct);
-        if (taken == 0)
+        if (supplementary) await TakeCorrectedAsync(run, ct);
+        else
+        {
+            await PayBenefitsAsync(run, ct);
+            await TakePendingAsync(run, ct);
+        }
+        await FixTotalsAsync(run, ct);
+        if (run.Count == 0) // the transaction is not committed: no empty run stands in the way of a later one
             throw new ConflictProblem(supplementary
                 ? $"{county} {period} 没有更正了账户待补发的失败付款 (no failed payment of that month had its account corrected since)"
                 : $"{county} 没有 {period} 及以前待发放的付款 (nothing to pay for that month)");
-        await FixTotalsAsync(run, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         var withoutAccount = await db.Payments.CountAsync(p => p.RunId == null && p.Status == PaymentStatus.Pending
@@ -72,7 +76,8 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
     /// <summary>
     /// One payment for the run's month for every benefit of the county active in it that has none for it yet — one
     /// INSERT … SELECT, however many households, with the unique (case, period) key deciding "none yet" inside the
-    /// database. The payee is the case's applicant as the case names them now.
+    /// database. The payee is the case's applicant as the case names them now. A payment with a bank account joins the run
+    /// as it is written (one write per row, not an insert and then an update); one without waits, and the run says so.
     /// </summary>
     private Task<int> PayBenefitsAsync(PayrollRunRecord run, CancellationToken ct)
     {
@@ -87,10 +92,10 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
             $"(CAST(substr({period}, 1, 4) AS INTEGER) * 12 + CAST(substr({period}, 6, 2) AS INTEGER))";
         var sql = $"""
             INSERT INTO payments (id, case_id, region_code, period, instalment, payment_key, amount_fen, status, created_at,
-                                  basis_json, payee_name, payee_id_number, bank_account)
+                                  basis_json, payee_name, payee_id_number, bank_account, run_id)
             SELECT {id}, b.case_id, c.region_code, @period, {MonthOf("@period")} - {MonthOf("b.from_period")} + 1, @period,
                    b.monthly_amount_fen, '{PaymentStatus.Pending}', @now, b.basis_json, c.applicant_name, c.applicant_id_number,
-                   {account}
+                   {account}, CASE WHEN {account} IS NULL THEN NULL ELSE @run END
             FROM (SELECT *{(postgres ? "" : ", hex(randomblob(16)) AS h")} FROM benefits) AS b
             JOIN cases AS c ON c.id = b.case_id
             WHERE b.status = '{Benefits.BenefitStatus.Active}' AND b.region_code LIKE @county
@@ -98,7 +103,7 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
             ON CONFLICT (case_id, payment_key) DO NOTHING
             """;
         return db.Database.ExecuteSqlRawAsync(sql, [Parameter("period", run.Period), Parameter("now", Now),
-            Parameter("county", run.RegionCode + "%")], ct);
+            Parameter("county", run.RegionCode + "%"), Parameter("run", run.Id)], ct);
     }
 
     private System.Data.Common.DbParameter Parameter(string name, object value)

@@ -40,7 +40,7 @@ public sealed class CalendarPageTests(PostgresFixture postgres) : PostgresTest(p
 
         await admin.GetByLabel("放假安排").FillAsync("""{"holidays":[["2027-01-01","2027-01-04","元旦"]],"workdays":["2027-01-09"]}""");
         await admin.GetByRole(AriaRole.Button, new() { Name = "保存" }).ClickAsync();
-        await Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("2027 年已保存，重算 1 个暂定时限");
+        await Expect(admin.GetByRole(AriaRole.Status)).ToContainTextAsync("2027 年已保存，重算");
         await Expect(admin.GetByTestId("calendar-year")).ToHaveCountAsync(3);
         await Expect(admin.GetByTestId("horizon")).ToContainTextAsync("已导入至 2027-12-31");
 
