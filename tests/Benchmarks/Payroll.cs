@@ -15,6 +15,7 @@ namespace Workflows.Benchmarks;
 public static class Payroll
 {
     private const string County = "220102";
+    private const string EmptyBasis = "{}";
 
     public static async Task RunAsync(PostgresCluster cluster, string database, Process host, HttpClient admin, int benefits)
     {
@@ -96,7 +97,7 @@ public static class Payroll
         await Execute(connection, $"""
             INSERT INTO benefits (id, case_id, procedure, region_code, monthly_amount_fen, basis_json, from_period, status,
                                   created_at, updated_at)
-            SELECT gen_random_uuid(), id, 'dibao', region_code, 30000 + (random() * 70000)::int, '{{}}', '2026-01', 'active', now(), now()
+            SELECT gen_random_uuid(), id, 'dibao', region_code, 30000 + (random() * 70000)::int, '{EmptyBasis}', '2026-01', 'active', now(), now()
             FROM cases WHERE id <> '{template}'
             """);
         await Execute(connection, "VACUUM ANALYZE");
