@@ -45,6 +45,7 @@ public static class Payroll
         Console.WriteLine($"psql \\copy of {benefits:N0} payment rows into a copy of payments (its indexes too): {copy:F1} s");
 
         var finance = await Program.LoginAsync(admin, "finance", "bench-pass-1");
+        finance.Timeout = TimeSpan.FromMinutes(30);
         var period = (await Program.Send(admin, HttpMethod.Get, "/api/test/clock", new { }, HttpStatusCode.OK))["now"]!
             .GetValue<DateTimeOffset>().ToOffset(TimeSpan.FromHours(8)).ToString("yyyy-MM", CultureInfo.InvariantCulture);
         var drawing = Stopwatch.StartNew();

@@ -6,7 +6,7 @@ using static Workflows.Host.Tests.DibaoScenarioTests;
 namespace Workflows.Host.Tests;
 
 /// <summary>Orphans and de-facto unsupported children in Chongqing's epidemic rules (seed 001 §一(四)): a personal
-/// commitment first, documents later; approved and paid at once.</summary>
+/// commitment first, documents later; approved at once, its monthly allowance paid from then on.</summary>
 public sealed class OrphanSupportTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
     internal static object Application(bool documents, bool? commitment) => new
@@ -29,7 +29,10 @@ public sealed class OrphanSupportTests(PostgresFixture postgres) : PostgresTest(
         await caseworker.PostOk("/api/cases", Application(documents: false, commitment: true), HttpStatusCode.Created);
         await CompleteAsync(host, Chongqing, "township-officer", "township-review", new { outcome = "approve" });
         var approved = await CompleteAsync(host, Chongqing, "county-approver", "county-approval", new { outcome = "approve" });
-        Assert.Equal(1200m, approved["payments"]![0]!["amount"]!.GetValue<decimal>());
+        // Granted 1200 a month, which the county's payroll runs pay from this month on.
+        Assert.Equal((1200m, "2026-02", "active"), (approved["benefit"]!["monthlyAmount"]!.GetValue<decimal>(),
+            approved["benefit"]!["from"]!.GetValue<string>(), approved["benefit"]!["status"]!.GetValue<string>()));
+        Assert.Equal(1200m, approved["decision"]!["monthlyAmount"]!.GetValue<decimal>());
         Assert.Equal("documents", approved["step"]!.GetValue<string>());
         Assert.Equal("approved", approved["status"]!.GetValue<string>()); // approved and paid now, documents later
         var done = await CompleteAsync(host, Chongqing, "township-officer", "documents", new { outcome = "complete" });

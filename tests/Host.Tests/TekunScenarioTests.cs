@@ -42,7 +42,7 @@ public sealed class TekunScenarioTests(PostgresFixture postgres) : PostgresTest(
         await Api.ExpectProblem(await township.PostAsync($"/api/tasks/{agreement}/complete", new { outcome = "signed" }),
             HttpStatusCode.UnprocessableEntity, "data.caregiver");
         var paid = await township.PostOk($"/api/tasks/{agreement}/complete", new { outcome = "signed", data = new { caregiver = "邻居王大姐" } });
-        Assert.Equal(650m, paid["payments"]![0]!["amount"]!.GetValue<decimal>()); // 1.3 × rural standard 500
+        Assert.Equal(650m, paid["benefit"]!["monthlyAmount"]!.GetValue<decimal>()); // 1.3 × rural standard 500, every month
         Assert.Equal("next-visit", paid["step"]!.GetValue<string>());
 
         await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, 6, 30, 9, 0, 0, TimeSpan.FromHours(8)) });
@@ -51,6 +51,8 @@ public sealed class TekunScenarioTests(PostgresFixture postgres) : PostgresTest(
         await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, 11, 30, 9, 0, 0, TimeSpan.FromHours(8)) });
         var closed = await CompleteAsync(host, Jilin, "village-caseworker", "visit", new { outcome = "exit", comment = "本人已由子女接回赡养" });
         Assert.Equal("closed", closed["status"]!.GetValue<string>());
+        Assert.Equal(("ended", "2026-11", "本人已由子女接回赡养"), (closed["benefit"]!["status"]!.GetValue<string>(),
+            closed["benefit"]!["until"]!.GetValue<string>(), closed["benefit"]!["reason"]!.GetValue<string>()));
         Assert.Equal(2, closed["history"]!.AsArray().Count(h => h!["action"]!.GetValue<string>() == "completed" && h["step"]!.GetValue<string>() == "visit"));
     }
 }

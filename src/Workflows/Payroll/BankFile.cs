@@ -53,6 +53,7 @@ public sealed class BankFile(WorkflowDb db, TimeProvider clock)
         if (run.Status == PayrollRunStatus.Draft)
             throw new ConflictProblem("发放批次尚未审核，不能生成银行文件 (the run is not approved yet).");
 
+        db.Database.SetCommandTimeout(PayrollRuns.LongStatements);
         var path = System.IO.Path.GetTempFileName();
         try
         {

@@ -37,6 +37,7 @@ public sealed class BankReturn(WorkflowDb db, TimeProvider clock, CaseEngine eng
         if (run.Status is PayrollRunStatus.Draft or PayrollRunStatus.Approved)
             throw new ConflictProblem("银行文件尚未下发，不能导入回盘 (the run's bank file has not been sent yet).");
 
+        db.Database.SetCommandTimeout(PayrollRuns.LongStatements);
         var path = Path.GetTempFileName();
         try
         {

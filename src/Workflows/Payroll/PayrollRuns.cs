@@ -25,6 +25,10 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
 {
     public static readonly string[] CreatorRoles = [Roles.FinanceOfficer, Roles.CountyOfficer];
 
+    /// <summary>A county's month is one statement over every household: far longer than a command's, never cut off at
+    /// the 30 s that suit those.</summary>
+    public static readonly TimeSpan LongStatements = TimeSpan.FromMinutes(30);
+
     [GeneratedRegex(@"^\d{4}-(0[1-9]|1[0-2])$")]
     private static partial Regex PeriodPattern();
 
@@ -39,6 +43,7 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
         if (!await db.Regions.AnyAsync(r => r.Code == county, ct))
             throw new InvalidInput("regionCode", $"未知的区划代码 {county} (unknown region)");
 
+        db.Database.SetCommandTimeout(LongStatements);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var run = new PayrollRunRecord
         {
@@ -86,20 +91,24 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
             : "upper(substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-' || " +
               "substr('89AB', 1 + abs(random()) % 4, 1) || substr(h, 18, 3) || '-' || substr(h, 21, 12))";
         // Doubled braces: EF Core formats raw SQL as a composite format string.
-        var account = postgres ? "NULLIF(c.data_json::jsonb #>> '{{applicant,bankAccount}}', '')"
+        var account = postgres ? "NULLIF(c.data_json::json #>> '{{applicant,bankAccount}}', '')"
             : "NULLIF(json_extract(c.data_json, '$.applicant.bankAccount'), '')";
         static string MonthOf(string period) =>
             $"(CAST(substr({period}, 1, 4) AS INTEGER) * 12 + CAST(substr({period}, 6, 2) AS INTEGER))";
+        // The account is read from the case's data once per row (a derived table), as text JSON: no jsonb tree is built.
+        // ("WHERE true" lets SQLite tell the ON CONFLICT clause from a join's ON.)
         var sql = $"""
             INSERT INTO payments (id, case_id, region_code, period, instalment, payment_key, amount_fen, status, created_at,
                                   basis_json, payee_name, payee_id_number, bank_account, run_id)
-            SELECT {id}, b.case_id, c.region_code, @period, {MonthOf("@period")} - {MonthOf("b.from_period")} + 1, @period,
-                   b.monthly_amount_fen, '{PaymentStatus.Pending}', @now, b.basis_json, c.applicant_name, c.applicant_id_number,
-                   {account}, CASE WHEN {account} IS NULL THEN NULL ELSE @run END
-            FROM (SELECT *{(postgres ? "" : ", hex(randomblob(16)) AS h")} FROM benefits) AS b
-            JOIN cases AS c ON c.id = b.case_id
-            WHERE b.status = '{Benefits.BenefitStatus.Active}' AND b.region_code LIKE @county
-              AND b.from_period <= @period AND (b.until_period IS NULL OR b.until_period >= @period)
+            SELECT {id}, x.case_id, x.region_code, @period, {MonthOf("@period")} - {MonthOf("x.from_period")} + 1, @period,
+                   x.monthly_amount_fen, '{PaymentStatus.Pending}', @now, x.basis_json, x.applicant_name, x.applicant_id_number,
+                   x.account, CASE WHEN x.account IS NULL THEN NULL ELSE @run END
+            FROM (SELECT b.case_id, c.region_code, b.from_period, b.monthly_amount_fen, b.basis_json, c.applicant_name,
+                         c.applicant_id_number, {account} AS account{(postgres ? "" : ", hex(randomblob(16)) AS h")}
+                  FROM benefits AS b JOIN cases AS c ON c.id = b.case_id
+                  WHERE b.status = '{Benefits.BenefitStatus.Active}' AND b.region_code LIKE @county
+                    AND b.from_period <= @period AND (b.until_period IS NULL OR b.until_period >= @period)) AS x
+            WHERE true
             ON CONFLICT (case_id, payment_key) DO NOTHING
             """;
         return db.Database.ExecuteSqlRawAsync(sql, [Parameter("period", run.Period), Parameter("now", Now),
