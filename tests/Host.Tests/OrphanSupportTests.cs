@@ -38,4 +38,18 @@ public sealed class OrphanSupportTests(PostgresFixture postgres) : PostgresTest(
         var done = await CompleteAsync(host, Chongqing, "township-officer", "documents", new { outcome = "complete" });
         Assert.Equal("approved", done["status"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_false_commitment_revokes_the_support_and_its_benefit_with_it()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Chongqing);
+        await (await host.LoginAsync("50-village-caseworker")).PostOk("/api/cases", Application(documents: false, commitment: true), HttpStatusCode.Created);
+        await CompleteAsync(host, Chongqing, "township-officer", "township-review", new { outcome = "approve" });
+        await CompleteAsync(host, Chongqing, "county-approver", "county-approval", new { outcome = "approve" });
+        var revoked = await CompleteAsync(host, Chongqing, "township-officer", "documents",
+            new { outcome = "false-commitment", comment = "经核实监护人具备抚养能力" });
+        Assert.Equal(("ended", "经核实监护人具备抚养能力"), (revoked["benefit"]!["status"]!.GetValue<string>(),
+            revoked["benefit"]!["reason"]!.GetValue<string>()));
+    }
 }

@@ -108,10 +108,10 @@ public static class PayrollEndpoints
         return TypedResults.PhysicalFile(export.Path, export.ContentType, export.FileName);
     }
 
-    private static async Task<Ok<ReturnResultView>> BankReturnOf(Guid id, HttpContext http, WorkflowDb db, TimeProvider clock,
-        Func<WorkflowDb, CaseEngine> engineFor, CancellationToken ct)
+    private static async Task<Ok<ReturnResultView>> BankReturnOf(Guid id, string? encoding, HttpContext http, WorkflowDb db,
+        TimeProvider clock, Func<WorkflowDb, CaseEngine> engineFor, CancellationToken ct)
     {
-        var result = await new BankReturn(db, clock, engineFor(db)).ImportAsync(id, http.Request.Body, http.User.Actor(), ct);
+        var result = await new BankReturn(db, clock, engineFor(db)).ImportAsync(id, http.Request.Body, encoding, http.User.Actor(), ct);
         return TypedResults.Ok(new ReturnResultView(result.Rows, result.Paid, result.Failed, result.Unmatched, result.Mismatched, result.RunStatus));
     }
 

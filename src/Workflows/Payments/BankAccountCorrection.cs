@@ -37,10 +37,16 @@ public static partial class BankAccountCorrection
     public static string AccountFrom(string? outcome, JsonObject? data)
     {
         if (outcome != Outcome) throw new InvalidInput("outcome", $"应为 {Outcome} (must be one of the task's outcomes)");
-        var value = data?["bankAccount"] is JsonValue v && v.TryGetValue<string>(out var s) ? s.Replace(" ", "") : null;
-        if (value is null || !AccountPattern().IsMatch(value))
-            throw new InvalidInput("data.bankAccount", "应为 10–30 位数字的银行账号 (a bank account of 10–30 digits)");
-        return value;
+        var value = data?["bankAccount"] is JsonValue v && v.TryGetValue<string>(out var s) ? Normalise(s) : null;
+        return value ?? throw new InvalidInput("data.bankAccount", "应为 10–30 位数字的银行账号 (a bank account of 10–30 digits)");
+    }
+
+    /// <summary>An account as the bank writes it: digits only, the spaces and dashes people type between groups removed;
+    /// null when it is not 10–30 digits then.</summary>
+    public static string? Normalise(string? account)
+    {
+        var digits = account?.Replace(" ", "").Replace("-", "");
+        return digits is not null && AccountPattern().IsMatch(digits) ? digits : null;
     }
 
     /// <summary>As lists and history show it: the first and last four digits.</summary>

@@ -10,4 +10,7 @@ public static class Money
     }
 
     public static decimal ToYuan(long fen) => fen / 100m;
+
+    /// <summary>No single payment, allocation or bank row is this large: above it an input is a mistake, not money.</summary>
+    public const decimal MaxYuan = 1_000_000_000m;
 }

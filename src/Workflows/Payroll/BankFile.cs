@@ -76,10 +76,12 @@ public sealed class BankFile(WorkflowDb db, TimeProvider clock)
         }
     }
 
-    private static Encoding Gbk()
+    /// <summary>GBK that refuses what it cannot write (rare characters of names) instead of writing "?": the bank would
+    /// pay no one, or the wrong one.</summary>
+    public static Encoding Gbk()
     {
         Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding("GBK");
+        return Encoding.GetEncoding("GBK", EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
     }
 
     private IQueryable<Row> Rows(PayrollRunRecord run) =>
@@ -105,6 +107,7 @@ public sealed class BankFile(WorkflowDb db, TimeProvider clock)
             await foreach (var row in Rows(run).AsAsyncEnumerable().WithCancellation(ct))
             {
                 count++;
+                if (encoding is not UTF8Encoding) CheckEncodable(encoding, row, count);
                 fen += row.AmountFen;
                 csv.WriteRecord([count.ToString(CultureInfo.InvariantCulture), row.PaymentId.ToString(), row.Name, row.IdNumber,
                     row.Account ?? "", Yuan(row.AmountFen), Summary(run, row)]);
@@ -112,6 +115,16 @@ public sealed class BankFile(WorkflowDb db, TimeProvider clock)
             csv.Flush();
         }
         return (count, fen, await HashAsync(path, ct));
+    }
+
+    private static void CheckEncodable(Encoding encoding, Row row, int number)
+    {
+        try { encoding.GetByteCount(row.Name); }
+        catch (EncoderFallbackException)
+        {
+            throw new InvalidInput("encoding", $"第 {number} 行（付款编号 {row.PaymentId}）的姓名有 GBK 无法表示的字，请改用 utf-8 或 xlsx " +
+                                               "(a name GBK cannot write: use utf-8 or xlsx)");
+        }
     }
 
     private (int, long, string) WriteXlsx(string path, PayrollRunRecord run)

@@ -30,8 +30,14 @@ public sealed class BankReturn(WorkflowDb db, TimeProvider clock, CaseEngine eng
 
     private sealed record Line(int Row, Guid PaymentId, string Account, long AmountFen, bool Paid, string? Reason);
 
-    public async Task<BankReturnResult> ImportAsync(Guid runId, Stream body, Actor actor, CancellationToken ct = default)
+    public async Task<BankReturnResult> ImportAsync(Guid runId, Stream body, string? encoding, Actor actor, CancellationToken ct = default)
     {
+        var text = (encoding ?? "utf-8").ToLowerInvariant() switch
+        {
+            "utf-8" => null,
+            "gbk" => BankFile.Gbk(),
+            _ => throw new InvalidInput("encoding", "应为 utf-8 或 gbk (utf-8 or gbk)"),
+        };
         var run = await new PayrollRuns(db, clock).VisibleAsync(runId, actor, ct);
         PayrollRuns.Require(actor, run.RegionCode, [Roles.FinanceOfficer]);
         if (run.Status is PayrollRunStatus.Draft or PayrollRunStatus.Approved)
@@ -42,7 +48,7 @@ public sealed class BankReturn(WorkflowDb db, TimeProvider clock, CaseEngine eng
         try
         {
             await using (var copy = File.Create(path)) await body.CopyToAsync(copy, ct);
-            var lines = Read(path);
+            var lines = Read(path, text);
             string sha;
             await using (var file = File.OpenRead(path)) sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
             return await ApplyAsync(run, lines, sha, actor, ct);
@@ -53,12 +59,12 @@ public sealed class BankReturn(WorkflowDb db, TimeProvider clock, CaseEngine eng
         }
     }
 
-    private static List<Line> Read(string path)
+    private static List<Line> Read(string path, System.Text.Encoding? encoding)
     {
         var errors = new FieldErrors();
         var lines = new List<Line>();
         var seen = new Dictionary<Guid, int>();
-        using var csv = CsvReader.Create(File.OpenRead(path), new CsvReaderOptions { Separator = ',', TrimWhitespace = true });
+        using var csv = CsvReader.Create(File.OpenRead(path), new CsvReaderOptions { Separator = ',', TrimWhitespace = true, Encoding = encoding });
         var indexes = new int[Columns.Length];
         csv.ReadHeader();
         var headers = csv.Headers.ToArray();
@@ -81,7 +87,7 @@ public sealed class BankReturn(WorkflowDb db, TimeProvider clock, CaseEngine eng
             var account = Field(1);
             if (account.Length == 0) { errors.Add(At(1), $"第 {row} 行：必填 (required)"); ok = false; }
             if (!decimal.TryParse(Field(2), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var yuan)
-                || decimal.Round(yuan, 2) != yuan)
+                || decimal.Round(yuan, 2) != yuan || yuan > Money.MaxYuan)
             {
                 errors.Add(At(2), $"第 {row} 行：应为金额（元），最多两位小数 (an amount in yuan, at most 2 decimals)");
                 ok = false;
@@ -103,6 +109,8 @@ public sealed class BankReturn(WorkflowDb db, TimeProvider clock, CaseEngine eng
         var (paid, failed, unmatched, mismatched) = (0, 0, 0, 0);
         var newlyFailed = new List<Guid>();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Two returns of one run at once would each see the payments unanswered: the second waits for the first.
+        if (db.IsPostgres) await db.Database.ExecuteSqlInterpolatedAsync($"SELECT id FROM payroll_runs WHERE id = {run.Id} FOR UPDATE", ct);
         foreach (var chunk in lines.Chunk(Chunk))
         {
             var ids = chunk.Select(l => l.PaymentId).ToList();

@@ -60,12 +60,10 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
             throw new ConflictProblem($"{county} 已有 {period} 的常规发放批次 {first.Id}（{first.Status}）；失败后更正的请发起补发批次 " +
                                       $"(a regular run exists: {first.Id})");
         }
+        // A benefit granted after its month's regular run was drawn is paid by a supplementary run of that month.
+        await PayBenefitsAsync(run, ct);
         if (supplementary) await TakeCorrectedAsync(run, ct);
-        else
-        {
-            await PayBenefitsAsync(run, ct);
-            await TakePendingAsync(run, ct);
-        }
+        else await TakePendingAsync(run, ct);
         await FixTotalsAsync(run, ct);
         if (run.Count == 0) // the transaction is not committed: no empty run stands in the way of a later one
             throw new ConflictProblem(supplementary
@@ -79,7 +77,8 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
     }
 
     /// <summary>
-    /// One payment for the run's month for every benefit of the county active in it that has none for it yet — one
+    /// One payment for the run's month for every benefit of the county that runs in it (active, or ended with that month
+    /// as its last) and has none for it yet — one
     /// INSERT … SELECT, however many households, with the unique (case, period) key deciding "none yet" inside the
     /// database. The payee is the case's applicant as the case names them now. A payment with a bank account joins the run
     /// as it is written (one write per row, not an insert and then an update); one without waits, and the run says so.
@@ -106,7 +105,7 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
             FROM (SELECT b.case_id, c.region_code, b.from_period, b.monthly_amount_fen, b.basis_json, c.applicant_name,
                          c.applicant_id_number, {account} AS account{(postgres ? "" : ", hex(randomblob(16)) AS h")}
                   FROM benefits AS b JOIN cases AS c ON c.id = b.case_id
-                  WHERE b.status = '{Benefits.BenefitStatus.Active}' AND b.region_code LIKE @county
+                  WHERE b.status <> '{Benefits.BenefitStatus.Suspended}' AND b.region_code LIKE @county
                     AND b.from_period <= @period AND (b.until_period IS NULL OR b.until_period >= @period)) AS x
             WHERE true
             ON CONFLICT (case_id, payment_key) DO NOTHING

@@ -60,6 +60,15 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
 
     private bool _needsTransaction;
 
+    /// <summary>A stopped benefit's payments of later months that no run has taken yet are cancelled in this command's
+    /// transaction (one UPDATE before the save; the save's version check rolls it back with the rest).</summary>
+    internal void CancelPaymentsAfter(Guid caseId, string lastPeriod) => _beforeSave.Add(ct =>
+        db.Payments.Where(p => p.CaseId == caseId && p.Status == PaymentStatus.Pending && p.RunId == null
+                               && p.Period != null && p.Period.CompareTo(lastPeriod) > 0)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PaymentStatus.Cancelled), ct));
+
+    private readonly List<Func<CancellationToken, Task<int>>> _beforeSave = [];
+
     /// <summary>Adds a payment to the unit of work.</summary>
     internal void Pay(PaymentRecord payment) => _payments.Add(db.Payments.Add(payment).Entity);
 
@@ -76,6 +85,10 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         var applicant = command.Applicant;
         if (string.IsNullOrWhiteSpace(applicant?.Name)) errors.Add("applicant.name", "必填 (required)");
         if (IdNumber.Problem(applicant?.IdNumber) is { } idProblem) errors.Add("applicant.idNumber", idProblem);
+        // The account is what the bank's return is matched against: kept as digits only, checked as the correction is.
+        var bankAccount = BankAccountCorrection.Normalise(applicant?.BankAccount);
+        if (applicant?.BankAccount is { Length: > 0 } && bankAccount is null)
+            errors.Add("applicant.bankAccount", "应为 10–30 位数字的银行账号 (a bank account of 10–30 digits)");
         CheckMembers(command.Household, errors);
         errors.ThrowIfAny();
 
@@ -107,7 +120,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
                 ["applicant"] = new JsonObject
                 {
                     ["name"] = applicant.Name.Trim(), ["idNumber"] = idNumber,
-                    ["phone"] = applicant.Phone, ["bankAccount"] = applicant.BankAccount,
+                    ["phone"] = applicant.Phone, ["bankAccount"] = bankAccount,
                 },
                 ["household"] = command.Household?.DeepClone() ?? new JsonObject(),
                 ["data"] = command.Data?.DeepClone() ?? new JsonObject(),
@@ -181,6 +194,10 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         var account = BankAccountCorrection.AccountFrom(command.Outcome, command.Data);
         var failed = await db.Payments.Where(p => p.CaseId == record.Id && p.Status == PaymentStatus.Failed).ToListAsync(ct);
         foreach (var payment in failed) (payment.BankAccount, payment.BankAccountCorrectedAt) = (account, Now);
+        // Payments not yet taken by a run go out to the corrected account too, not to the one that failed.
+        foreach (var waiting in await db.Payments.Where(p => p.CaseId == record.Id && p.Status == PaymentStatus.Pending && p.RunId == null)
+                     .ToListAsync(ct))
+            waiting.BankAccount = account;
         var data = JsonNode.Parse(record.DataJson)!.AsObject();
         data["applicant"]!["bankAccount"] = account;
         record.DataJson = data.ToJsonString();
@@ -380,14 +397,20 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         _events.Clear();
         WriteHistory();
         db.SavingGuardedCommand = !_needsTransaction;
+        // Set-based writes of the command need a transaction around them and the save, unless the caller holds one.
+        await using var own = _beforeSave.Count > 0 && db.Database.CurrentTransaction is null
+            ? await db.Database.BeginTransactionAsync(ct) : null;
         try
         {
+            foreach (var write in _beforeSave) await write(ct);
+            _beforeSave.Clear();
             await db.SaveChangesAsync(ct);
+            if (own is not null) await own.CommitAsync(ct);
             outbox.Notify();
         }
         catch (DbUpdateException e) when (IsVersionConflict(e))
         {
-            throw new ConflictProblem("案件已被他人同时修改，请刷新后重试 (the case changed concurrently; reload and retry).");
+            throw new ConflictProblem("案件已被他人同时修改，请刷新后重试 (the case changed concurrently; reload and retry).", concurrent: true);
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {

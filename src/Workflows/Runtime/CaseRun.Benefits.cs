@@ -81,10 +81,13 @@ internal sealed partial class CaseRun
         Record(step.Id, "benefit-gradual-exit", details: new JsonObject { ["months"] = months, ["until"] = benefit.UntilPeriod });
     }
 
+    /// <summary>The benefit is paid through this month (or the end of a gradual exit, if sooner) and never after.</summary>
     private void EndBenefit(StepDefinition step)
     {
         var benefit = RequireBenefit(step);
-        (benefit.Status, benefit.UntilPeriod, benefit.Reason, benefit.UpdatedAt) = (BenefitStatus.Ended, ThisMonth, _lastComment, Now);
+        var last = benefit.UntilPeriod is { } until && string.CompareOrdinal(until, ThisMonth) < 0 ? until : ThisMonth;
+        (benefit.Status, benefit.UntilPeriod, benefit.Reason, benefit.UpdatedAt) = (BenefitStatus.Ended, last, _lastComment, Now);
+        _engine.CancelPaymentsAfter(_case.Id, last);
         Changed("ended", _lastComment);
         Record(step.Id, "benefit-ended", details: new JsonObject { ["until"] = benefit.UntilPeriod, ["reason"] = _lastComment });
     }

@@ -17,7 +17,8 @@ internal sealed partial class CaseRun
         else if (step.Status == CaseStatus.Rejected) _case.Reason = _lastComment;
         CancelTimer(_case.WaitTimerId);
         _case.WaitTimerId = null;
-        foreach (var task in _openTasks.ToList())
+        // A failed bank payment is still owed for its month: its correction task outlives the case's end.
+        foreach (var task in _openTasks.Where(t => t.Step != Payments.BankAccountCorrection.Step).ToList())
         {
             CancelTimer(task.DeadlineTimerId);
             task.DeadlineTimerId = null;
@@ -34,6 +35,10 @@ internal sealed partial class CaseRun
                          .Where(e => e.Entity.CaseId == _case.Id && e.State == EntityState.Added).ToList())
                 added.State = EntityState.Detached;
         }
+        // Only an approved end leaves a benefit running (its later reviews and exits come by data comparison or a new
+        // case); refused, withdrawn or closed, the case pays nothing more.
+        if (step.Status != CaseStatus.Approved && _benefit is { Status: not Benefits.BenefitStatus.Ended })
+            EndBenefit(step);
         Record(step.Id, "ended", outcome: step.Status);
         if (_parent is not null)
         {

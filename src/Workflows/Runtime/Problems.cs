@@ -19,7 +19,11 @@ public sealed class InvalidInput(IReadOnlyDictionary<string, string[]> errors)
 public sealed class NotFoundProblem(string what) : WorkflowProblem("Not found", what);
 
 /// <summary>409: already done, held by someone else, a duplicate, or changed concurrently.</summary>
-public sealed class ConflictProblem(string detail) : WorkflowProblem("Conflict", detail);
+public sealed class ConflictProblem(string detail, bool concurrent = false) : WorkflowProblem("Conflict", detail)
+{
+    /// <summary>Another command changed the same rows meanwhile: the same command may succeed if tried again.</summary>
+    public bool Concurrent { get; } = concurrent;
+}
 
 /// <summary>403: the caller lacks the role or the region.</summary>
 public sealed class ForbiddenProblem(string detail) : WorkflowProblem("Forbidden", detail);

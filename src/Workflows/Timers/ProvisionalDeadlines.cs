@@ -37,6 +37,11 @@ public sealed class ProvisionalDeadlines(Func<WorkflowDb> openDb, Func<WorkflowD
             {
                 logger.LogInformation("Deadlines of case {Case} changed meanwhile; computed again next round", caseId);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One case that cannot be computed (a definition since broken) must not keep the others provisional.
+                logger.LogError(e, "Deadlines of case {Case} could not be computed again; the others go on", caseId);
+            }
         }
         if (moved > 0) logger.LogInformation("Computed {Count} provisional deadlines again on the calendar of {Years}", moved,
             string.Join(", ", calendar.Years));

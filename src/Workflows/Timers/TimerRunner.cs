@@ -41,9 +41,10 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
                 logger.LogInformation("Timer {Timer} ({Kind} at {Step}) fired {Lateness:F1} s after it was due",
                     timer.Id, timer.Kind, timer.Step, lateness.TotalSeconds);
             }
-            catch (ConflictProblem)
+            catch (ConflictProblem conflict) when (conflict.Concurrent)
             {
-                // Another command changed the case meanwhile; the timer is still pending and is retried next round.
+                // Another command changed the case meanwhile; the timer is still pending and is retried next round. Any
+                // other refusal (a duplicate, a rule) would refuse every round: it counts as a failed attempt below.
                 await transaction.RollbackAsync(ct);
                 skipped.Add(timer.Id);
                 metrics.Deferred(timer);
