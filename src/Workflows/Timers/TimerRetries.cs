@@ -34,7 +34,7 @@ public sealed partial class TimerRetries(TimeSpan firstPause, int maxAttempts)
     }
 
     /// <summary>The error as an operator reads it, without personal data: an exception's message may quote a value, and
-    /// 15 or more digits in a row are an ID number or a bank account.</summary>
+    /// 10 or more digits in a row may be an ID number (15 or 18) or a bank account (10–30).</summary>
     public static string Describe(Exception error)
     {
         var text = $"{error.GetType().Name}: {error.Message}";
@@ -43,6 +43,6 @@ public sealed partial class TimerRetries(TimeSpan firstPause, int maxAttempts)
         return text.Length <= 2000 ? text : text[..2000];
     }
 
-    [GeneratedRegex(@"\d{15,}[\dXx]?")]
+    [GeneratedRegex(@"\d{10,}[\dXx]?")]
     private static partial Regex LongDigits();
 }

@@ -34,9 +34,10 @@ public class TimerRetriesTests
     [Fact]
     public void An_error_keeps_no_ID_number_or_bank_account_in_clear()
     {
-        var text = TimerRetries.Describe(new Exception("duplicate key (subject)=(11010519491231002X) account 6222020200112233445"));
+        var text = TimerRetries.Describe(new Exception("duplicate key (subject)=(11010519491231002X) account 6222020200112233445, 621700001111"));
         Assert.DoesNotContain("11010519491231002X", text);
         Assert.DoesNotContain("6222020200112233445", text);
         Assert.Contains("1101**********002X", text);
+        Assert.DoesNotContain("621700001111", text);
     }
 }
