@@ -17,6 +17,19 @@ public static class Payroll
     private const string County = "220102";
     private const string EmptyBasis = "{}";
 
+    /// <summary>A Jilin migrant worker's application, the template the benchmarks copy.</summary>
+    public static readonly object Application = new
+    {
+        procedure = "migrant-worker-aid", regionCode = "220102001001",
+        applicant = new { name = "张三", idNumber = "110101199003070011", phone = "13800000000", bankAccount = "6222020200112233445" },
+        data = new
+        {
+            employer = new { name = "某公司", address = "长春", position = "工人" },
+            witnesses = new[] { new { name = "李四", phone = "13900000001" }, new { name = "王五", phone = "13900000002" } },
+            monthsWithoutIncome = 3, unemploymentInsured = false, requestedAmount = 800,
+        },
+    };
+
     public static async Task RunAsync(PostgresCluster cluster, string database, Process host, HttpClient admin, int benefits)
     {
         Console.WriteLine(Machine());
@@ -25,17 +38,8 @@ public static class Payroll
         await Program.CreateUserAsync(admin, "finance", "finance-officer", County, "bench-pass-1");
         await Program.CreateUserAsync(admin, "approver", "county-approver", County, "bench-pass-1");
         var caseworker = await Program.LoginAsync(admin, "cw", "bench-pass-1");
-        var template = (await Program.Send(caseworker, HttpMethod.Post, "/api/cases", new
-        {
-            procedure = "migrant-worker-aid", regionCode = "220102001001",
-            applicant = new { name = "张三", idNumber = "110101199003070011", phone = "13800000000", bankAccount = "6222020200112233445" },
-            data = new
-            {
-                employer = new { name = "某公司", address = "长春", position = "工人" },
-                witnesses = new[] { new { name = "李四", phone = "13900000001" }, new { name = "王五", phone = "13900000002" } },
-                monthsWithoutIncome = 3, unemploymentInsured = false, requestedAmount = 800,
-            },
-        }, HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var template = (await Program.Send(caseworker, HttpMethod.Post, "/api/cases", Application, HttpStatusCode.Created))["id"]!
+            .GetValue<string>();
 
         var seeding = Stopwatch.StartNew();
         await SeedBenefitsAsync(database, template, benefits);

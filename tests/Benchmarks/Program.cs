@@ -17,6 +17,8 @@ using Workflows.Testing;
 //   --statements also prints what the service asked PostgreSQL per request (pg_stat_statements).
 // dotnet run -c Release --project tests/Benchmarks -- push [connections] [cases per township] [senders]
 //   push latency with that many SignalR clients connected.
+// dotnet run -c Release --project tests/Benchmarks -- timers [timers] [workers]
+//   that many deadline timers due at one instant (100,000), fired by one Host's workers: time to fire all, lateness.
 // dotnet run -c Release --project tests/Benchmarks -- payroll [benefits]
 //   a county's payroll run of that many benefits (1,000,000) beside psql \copy of as many payment rows, then its bank file
 //   with the Host's peak memory.
@@ -52,13 +54,17 @@ if (mode == "throughput")
 var before = pgbench is null ? 0 : await pgbench();
 
 var database = await cluster.CreateDatabaseAsync("workflow");
-var (host, server) = await Program.StartHostAsync(database);
+// The timers mode fires on the system clock, as production does: its worker loops claim the due timers.
+var (host, server) = mode == "timers"
+    ? await Program.StartHostAsync(database, "System", $"--Timers:PollSeconds=1 --Timers:Workers={Arg(2, 2)}")
+    : await Program.StartHostAsync(database);
 var stats = statements ? new StatementStats(cluster, "workflow") : null;
 try
 {
     var admin = await Program.LoginAsync(new HttpClient { BaseAddress = server }, "admin", Program.AdminPassword);
     if (mode == "push") await PushLatency.RunAsync(server, admin, Arg(1, 1000), Arg(2, 10), Arg(3, 4));
     else if (mode == "payroll") await Payroll.RunAsync(cluster, database, host, admin, Arg(1, 1_000_000));
+    else if (mode == "timers") await TimerWave.RunAsync(database, admin, Arg(1, 100_000), Arg(2, 2));
     else
     {
         int cases = Arg(1, 3000), clients = Arg(2, 8);
@@ -94,14 +100,14 @@ public static partial class Program
     public const string AdminPassword = "bench-admin-1";
 
     /// <summary>The Host in Release as its own process on the given database, with the manual clock.</summary>
-    public static async Task<(Process Host, Uri Server)> StartHostAsync(string database)
+    public static async Task<(Process Host, Uri Server)> StartHostAsync(string database, string clock = "Manual", string extra = "")
     {
         await PostgresCluster.RunAsync("dotnet", $"build {Path.Combine(Repo.Root, "src", "Host")} -c Release -v q -nologo");
         var dll = Path.Combine(Repo.Root, "src", "Host", "bin", "Release", "net10.0", "Workflows.Host.dll");
         var server = new Uri($"http://127.0.0.1:{5600 + Random.Shared.Next(300)}");
         var host = Process.Start(new ProcessStartInfo("dotnet",
             $"{dll} --urls {server} --Database:Provider=Postgres \"--ConnectionStrings:Workflow={database}\" " +
-            $"--Clock:Mode=Manual --Bootstrap:AdminUser=admin --Bootstrap:AdminPassword={AdminPassword} --Logging:LogLevel:Default=Warning")
+            $"--Clock:Mode={clock} --Bootstrap:AdminUser=admin --Bootstrap:AdminPassword={AdminPassword} --Logging:LogLevel:Default=Warning {extra}")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true,
         })!;

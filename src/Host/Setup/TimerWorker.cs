@@ -1,13 +1,25 @@
+using Workflows.Persistence;
 using Workflows.Timers;
 
 namespace Workflows.Host.Setup;
 
-/// <summary>Fires due timers every few seconds on the system clock. (Under the manual clock, moving the clock fires them.)</summary>
-public sealed class TimerWorker(TimerRunner timers, IConfiguration configuration, ILogger<TimerWorker> logger) : BackgroundService
+/// <summary>Fires due timers every few seconds on the system clock (under the manual clock, moving the clock fires them).
+/// On PostgreSQL <c>Timers:Workers</c> loops (2 by default) fire at once, each claiming its next timer with SKIP LOCKED,
+/// each timer still in a transaction of its own; SQLite has one writer, so one loop.</summary>
+public sealed class TimerWorker(TimerRunner timers, Func<WorkflowDb> openDb, IConfiguration configuration, ILogger<TimerWorker> logger)
+    : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = TimeSpan.FromSeconds(configuration.GetValue("Timers:PollSeconds", 5));
+        bool postgres;
+        using (var db = openDb()) postgres = db.IsPostgres;
+        var workers = postgres ? Math.Max(1, configuration.GetValue("Timers:Workers", 2)) : 1;
+        return Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(() => LoopAsync(stoppingToken), stoppingToken)));
+    }
+
+    private async Task LoopAsync(CancellationToken stoppingToken)
+    {
+        var interval = TimeSpan.FromSeconds(configuration.GetValue("Timers:PollSeconds", 5.0));
         using var tick = new PeriodicTimer(interval);
         do
         {
