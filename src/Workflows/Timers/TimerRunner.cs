@@ -94,14 +94,15 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
         if (timer.Status == TimerStatus.Failed)
         {
             metrics.Parked(timer);
-            logger.LogError(error, "Timer {Timer} of case {Case} failed {Attempts} times; parked as {Status} for an operator",
-                timer.Id, timer.CaseId, timer.Attempts, TimerStatus.Failed);
+            // The masked text, not the exception: its message may quote an ID number or an account; its stack trace does not.
+            logger.LogError("Timer {Timer} of case {Case} failed {Attempts} times; parked as {Status} for an operator: {Error}\n{Stack}",
+                timer.Id, timer.CaseId, timer.Attempts, TimerStatus.Failed, timer.LastError, error.StackTrace);
         }
         else
         {
             metrics.Retried(timer);
-            logger.LogWarning(error, "Timer {Timer} of case {Case} failed (attempt {Attempts} of {Max}); trying again at {RetryAt:O}",
-                timer.Id, timer.CaseId, timer.Attempts, retries.MaxAttempts, timer.RetryAt);
+            logger.LogWarning("Timer {Timer} of case {Case} failed (attempt {Attempts} of {Max}); trying again at {RetryAt:O}: {Error}\n{Stack}",
+                timer.Id, timer.CaseId, timer.Attempts, retries.MaxAttempts, timer.RetryAt, timer.LastError, error.StackTrace);
         }
     }
 }
