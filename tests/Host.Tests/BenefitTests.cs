@@ -65,24 +65,30 @@ public abstract class BenefitSmokeTests : HostedTest
         await Api.ExpectProblem(await (await host.LoginAsync("finance")).PostAsync("/api/payroll-runs",
             new { regionCode = Seed.County, period = "2026-02" }), HttpStatusCode.Conflict);
 
-        // Granted after February's run was drawn: a supplementary run of February pays it, to the account as the bank
-        // writes it (the caseworker typed it in groups).
+        // Granted after February's run was drawn (当月审批、当月发放, seed 001 §一(四)): February becomes a pending payment
+        // of the case, which March's regular run takes; a supplementary run takes only corrected failures (API.md). The
+        // account goes to the bank as digits (the caseworker typed it in groups).
         var late = await (await host.LoginAsync(Seed.Caseworker)).PostOk("/api/cases", new
         {
             procedure = "dibao", regionCode = Seed.Village,
             applicant = new { name = "李四", idNumber = IdNumbers.Next(), bankAccount = "6217 0000 1111 2222 333" },
             household = new { members = new[] { new { name = "李四", idNumber = IdNumbers.Next(), relation = "self", monthlyIncome = 0 } } },
         }, HttpStatusCode.Created);
-        await ReviewAsync(host, late["id"]!.GetValue<string>(), new { outcome = "approve" });
-        var supplementary = await (await host.LoginAsync("finance")).PostOk("/api/payroll-runs",
-            new { regionCode = Seed.County, period = "2026-02", supplementary = true }, HttpStatusCode.Created);
-        Assert.Equal((1, 600m), (supplementary["count"]!.GetValue<int>(), supplementary["total"]!.GetValue<decimal>()));
-        var paid = Assert.Single((await (await host.LoginAsync("finance")).GetOk($"/api/payroll-runs/{supplementary["id"]}/payments"))["items"]!.AsArray())!;
-        Assert.Equal("6217***********2333", paid["bankAccount"]!.GetValue<string>());
+        var lateView = await ReviewAsync(host, late["id"]!.GetValue<string>(), new { outcome = "approve" });
+        var owed = Assert.Single(lateView["payments"]!.AsArray())!;
+        Assert.Equal(("2026-02", 600m, "pending"), (owed["period"]!.GetValue<string>(), owed["amount"]!.GetValue<decimal>(),
+            owed["status"]!.GetValue<string>()));
+        await Api.ExpectProblem(await (await host.LoginAsync("finance")).PostAsync("/api/payroll-runs",
+            new { regionCode = Seed.County, period = "2026-02", supplementary = true }), HttpStatusCode.Conflict);
         await ReviewAsync(host, late["id"]!.GetValue<string>(), new { outcome = "exit", comment = "迁出本县" });
 
         await admin.PostOk("/api/test/clock", new { now = FirstOf(3) });
-        await RunAsync(host, "2026-03", expected: 600m);
+        var march = await (await host.LoginAsync("finance")).PostOk("/api/payroll-runs", new { regionCode = Seed.County, period = "2026-03" },
+            HttpStatusCode.Created);
+        Assert.Equal((2, 1200m), (march["count"]!.GetValue<int>(), march["total"]!.GetValue<decimal>()));
+        var accounts = (await (await host.LoginAsync("finance")).GetOk($"/api/payroll-runs/{march["id"]}/payments"))["items"]!.AsArray()
+            .Select(p => (p!["period"]!.GetValue<string>(), p["bankAccount"]!.GetValue<string>())).OrderBy(p => p.Item1).ToList();
+        Assert.Equal([("2026-02", "6217***********2333"), ("2026-03", "6222***********3445")], accounts);
         var changed = await ReviewAsync(host, caseId, new { outcome = "change", data = new { amount = 700 } });
         Assert.Equal(700m, changed["benefit"]!["monthlyAmount"]!.GetValue<decimal>());
         var exiting = await ReviewAsync(host, caseId, new { outcome = "gradual-exit" });

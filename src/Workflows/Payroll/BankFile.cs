@@ -144,7 +144,8 @@ public sealed class BankFile(WorkflowDb db, TimeProvider clock)
             }
         }
         using (var file = File.Create(path)) file.SaveAs(Sheet(), sheetName: "代发");
-        return (count, fen, HashAsync(path, CancellationToken.None).GetAwaiter().GetResult());
+        using var written = File.OpenRead(path);
+        return (count, fen, Convert.ToHexStringLower(SHA256.HashData(written)));
     }
 
     private static async Task<string> HashAsync(string path, CancellationToken ct)

@@ -60,10 +60,14 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
             throw new ConflictProblem($"{county} 已有 {period} 的常规发放批次 {first.Id}（{first.Status}）；失败后更正的请发起补发批次 " +
                                       $"(a regular run exists: {first.Id})");
         }
-        // A benefit granted after its month's regular run was drawn is paid by a supplementary run of that month.
-        await PayBenefitsAsync(run, ct);
+        // API.md: a supplementary run takes only the month's corrected failed payments. (A benefit granted after its
+        // month's run was drawn pays that month as a pending payment of its case, which the next regular run takes.)
         if (supplementary) await TakeCorrectedAsync(run, ct);
-        else await TakePendingAsync(run, ct);
+        else
+        {
+            await PayBenefitsAsync(run, ct);
+            await TakePendingAsync(run, ct);
+        }
         await FixTotalsAsync(run, ct);
         if (run.Count == 0) // the transaction is not committed: no empty run stands in the way of a later one
             throw new ConflictProblem(supplementary

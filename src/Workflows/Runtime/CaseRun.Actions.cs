@@ -63,44 +63,44 @@ internal sealed partial class CaseRun
     private void Pay(StepDefinition step)
     {
         var amount = Scope().Money(step.Amount!);
-        var basis = new JsonObject
-        {
-            ["expression"] = step.Amount,
-            ["params"] = _procedure.Definition.Parameters.DeepClone(),
-            ["data"] = _root["data"]!.DeepClone(),
-            ["standard"] = _standard?.DeepClone(),
-            ["amount"] = amount,
-        };
+        var basis = Basis(step, amount);
         if (amount == 0)
         {
             Record(step.Id, "no-payment", details: basis);
             return;
         }
         var atOnce = step.PaidAtOnce && DebitReserveFund(step, amount);
-        var instalment = ++_case.PaymentCount;
         var period = step.Period == "monthly" ? Calendar.WorkingDayCalendar.ChinaDate(Now).ToString("yyyy-MM") : null;
+        var instalment = _case.PaymentCount + 1;
+        var payment = AddPayment(period, PaymentRecord.KeyFor(period, instalment), amount, basis, atOnce);
+        _case.AmountFen = (_case.AmountFen ?? 0) + payment.AmountFen;
+        _scope = null; // the payments seen by later expressions changed
+        Record(step.Id, atOnce ? "paid-at-once" : "payment-created", details: basis);
+        _engine.Notify(new OutboxEvent("paymentRequested", _case.Id, Payment: new PaymentRequest(payment.Id, amount, payment.PaymentKey)));
+    }
+
+    /// <summary>A payment of the case to its applicant, as the case names them now; counted on the case.</summary>
+    private PaymentRecord AddPayment(string? period, string key, decimal amount, JsonObject basis, bool paid)
+    {
         var payment = new PaymentRecord
         {
             Id = Guid.CreateVersion7(),
             CaseId = _case.Id,
             RegionCode = _case.RegionCode,
             Period = period,
-            Instalment = instalment,
-            PaymentKey = PaymentRecord.KeyFor(period, instalment),
+            Instalment = ++_case.PaymentCount,
+            PaymentKey = key,
             AmountFen = Money.ToFen(amount),
-            Status = atOnce ? PaymentStatus.Paid : PaymentStatus.Pending,
+            Status = paid ? PaymentStatus.Paid : PaymentStatus.Pending,
             CreatedAt = Now,
             BasisJson = basis.ToJsonString(),
             PayeeName = _case.ApplicantName,
             PayeeIdNumber = _case.ApplicantIdNumber,
             BankAccount = _root["applicant"]?["bankAccount"]?.GetValue<string>() is { Length: > 0 } account ? account : null,
+            ResultAt = paid ? Now : null,
         };
-        if (payment.Status == PaymentStatus.Paid) payment.ResultAt = Now;
         _engine.Pay(payment);
-        _case.AmountFen = (_case.AmountFen ?? 0) + payment.AmountFen;
-        _scope = null; // the payments seen by later expressions changed
-        Record(step.Id, atOnce ? "paid-at-once" : "payment-created", details: basis);
-        _engine.Notify(new OutboxEvent("paymentRequested", _case.Id, Payment: new PaymentRequest(payment.Id, amount, payment.PaymentKey)));
+        return payment;
     }
 
     /// <summary>先行救助 is paid at once from the township's reserve fund, in this command's transaction. Above the balance
@@ -110,7 +110,7 @@ internal sealed partial class CaseRun
         var fen = Money.ToFen(amount);
         var fund = _fund;
         var balance = fund?.BalanceFen ?? 0;
-        if (!_fundLoaded || fund is null || balance < fen)
+        if (fund is null || balance < fen) // a township that was never allocated a fund holds nothing
         {
             Record(step.Id, "reserve-fund-insufficient", details: new JsonObject
             {

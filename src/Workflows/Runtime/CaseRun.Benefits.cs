@@ -11,6 +11,8 @@ namespace Workflows.Runtime;
 internal sealed partial class CaseRun
 {
     private BenefitRecord? _benefit;
+    /// <summary>Whether the county's regular run of this month was drawn already (read when a grant is within reach).</summary>
+    private bool _monthDrawn;
 
     private string ThisMonth => Calendar.WorkingDayCalendar.ChinaDate(Now).ToString("yyyy-MM", CultureInfo.InvariantCulture);
 
@@ -29,6 +31,7 @@ internal sealed partial class CaseRun
         }
     }
 
+    /// <summary>How an amount was reached, kept with the payment or benefit it sets: the expression and what it read.</summary>
     private JsonObject Basis(StepDefinition step, decimal amount) => new()
     {
         ["expression"] = step.Amount,
@@ -58,6 +61,13 @@ internal sealed partial class CaseRun
         Changed("granted", null);
         basis["from"] = _benefit.FromPeriod;
         Record(step.Id, "benefit-granted", details: basis);
+        // 当月审批、当月发放: the month's regular run has gone, so this month is paid as a pending payment of the case,
+        // which the county's next run takes; its (case, period) key keeps any run from paying the month again.
+        if (_monthDrawn && _benefit.FromPeriod == ThisMonth)
+        {
+            var payment = AddPayment(ThisMonth, ThisMonth, amount, basis, paid: false);
+            Record(step.Id, "payment-created", details: new JsonObject { ["period"] = payment.Period, ["amount"] = amount });
+        }
     }
 
     private void ChangeBenefit(StepDefinition step)

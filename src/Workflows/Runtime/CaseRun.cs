@@ -30,7 +30,6 @@ internal sealed partial class CaseRun : IStepEffects
     private JsonObject? _standard;
     /// <summary>The reserve fund of the case's township, when one of the steps this command can reach pays at once.</summary>
     private ReserveFunds.ReserveFundRecord? _fund;
-    private bool _fundLoaded;
     private ExpressionScope? _scope;
     private JsonObject? _input;
     private string? _outcome;
@@ -82,13 +81,18 @@ internal sealed partial class CaseRun : IStepEffects
         // A child case started in this command shares the parent's standard (same region, same date).
         if (procedure.UsesStandard || run._children.Values.Any(c => c.UsesStandard))
             run._standard = await Standards.AtAsync(db, record.RegionCode, Calendar.WorkingDayCalendar.ChinaDate(engine.Now), ct);
-        if (existing && procedure.GrantsBenefit)
+        if (existing && reach.MayTouchBenefit)
             run._benefit = await db.Benefits.FirstOrDefaultAsync(b => b.CaseId == record.Id, ct);
-        if (procedure.Definition.Steps.Any(s => s.PaidAtOnce) && RegionCode.LevelOf(record.RegionCode) >= RegionLevel.Township)
+        if (reach.MayGrantBenefit)
+        {
+            var county = RegionCode.AtLevel(record.RegionCode, RegionLevel.County);
+            var month = Calendar.WorkingDayCalendar.ChinaDate(engine.Now).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+            run._monthDrawn = await db.PayrollRuns.AnyAsync(r => r.RegionCode == county && r.Period == month && !r.Supplementary, ct);
+        }
+        if (reach.MayPayAtOnce && RegionCode.LevelOf(record.RegionCode) >= RegionLevel.Township)
         {
             var township = RegionCode.AtLevel(record.RegionCode, RegionLevel.Township);
             run._fund = await db.ReserveFunds.FirstOrDefaultAsync(f => f.TownshipCode == township, ct);
-            run._fundLoaded = true;
         }
         if (existing && record.ParentCaseId is { } parentId && reach.MayEnd)
         {

@@ -4,7 +4,11 @@ using Workflows.Definitions;
 
 namespace Workflows.Runtime;
 
-public sealed record Reach(bool MayEnd, bool MayReleaseClaim, bool MayVerifyUnique, IReadOnlyList<string> SubProcedures);
+/// <param name="MayPayAtOnce">a payment handed over at once (the township's reserve fund is read)</param>
+/// <param name="MayTouchBenefit">a benefit action or an end, which may end a benefit (the case's benefit is read)</param>
+/// <param name="MayGrantBenefit">a grant (whether the county's run of the month was drawn is read)</param>
+public sealed record Reach(bool MayEnd, bool MayReleaseClaim, bool MayVerifyUnique, IReadOnlyList<string> SubProcedures,
+    bool MayPayAtOnce, bool MayTouchBenefit, bool MayGrantBenefit);
 
 /// <summary>The entry actions a step triggers; the engine implements them per command.</summary>
 public interface IStepEffects
@@ -72,7 +76,11 @@ public sealed class CompiledProcedure
             MayEnd: steps.Any(s => s.Kind == StepKinds.End),
             MayReleaseClaim: steps.Any(s => s.Kind == StepKinds.End && s.Status is not ("approved" or "closed")),
             MayVerifyUnique: steps.Any(s => s.Kind == StepKinds.Action && s.Action == StepActionNames.VerifyUnique),
-            SubProcedures: steps.Where(s => s.Kind == StepKinds.SubProcedure).Select(s => s.Procedure!).Distinct().ToList());
+            SubProcedures: steps.Where(s => s.Kind == StepKinds.SubProcedure).Select(s => s.Procedure!).Distinct().ToList(),
+            MayPayAtOnce: steps.Any(s => s.Kind == StepKinds.Payment && s.PaidAtOnce),
+            MayTouchBenefit: GrantsBenefit && steps.Any(s => s.Kind == StepKinds.End
+                || (s.Kind == StepKinds.Action && StepActionNames.Benefit.Contains(s.Action))),
+            MayGrantBenefit: steps.Any(s => s.Kind == StepKinds.Action && s.Action == StepActionNames.GrantBenefit));
     });
 
     public StepDefinition Step(string id) =>
