@@ -6,7 +6,8 @@ namespace Workflows.Host.Tests;
 
 /// <summary>The calendar never runs out (API.md, calendars): a deadline that crosses into a year without holiday data is
 /// set Monday–Friday and marked provisional; once a system admin puts that year, it follows that year's notice, on
-/// every host, without a restart.</summary>
+/// every host, without a restart. DOMAIN.md, Working days: deadlines follow the State Council's yearly notice with its
+/// make-up workdays, and years are added without code.</summary>
 public sealed class CalendarTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
     /// <summary>Wednesday 30 December 2026, 10:00 Beijing time: the shipped data ends the next day.</summary>

@@ -11,7 +11,9 @@ namespace Workflows.Host.Tests;
 /// <summary>
 /// A county's month through the bank (API.md, Payroll runs): the run drawn up from the county's pending payments, approved
 /// by a second official, the bank file downloaded (twice, the same bytes), the bank's return imported (twice, the same
-/// counts), reconciled. Runs on PostgreSQL and, as the smoke part, on SQLite.
+/// counts), reconciled. DOMAIN.md, Disbursement: four eyes before anything leaves, a batch file with control totals, the
+/// bank's answer per row, failed rows corrected and paid in a supplementary batch of the same month, GBK or xlsx for bank
+/// front-ends. Runs on PostgreSQL and, as the smoke part, on SQLite.
 /// </summary>
 public abstract class PayrollRunSmokeTests : HostedTest
 {

@@ -5,8 +5,9 @@ using Workflows.Testing;
 
 namespace Workflows.Host.Tests;
 
-/// <summary>A township's reserve fund (API.md, Reserve fund): 先行救助 is paid from it at once, in the case's own
-/// transaction, and never beyond its balance — not even by two responders at the same instant.</summary>
+/// <summary>A township's reserve fund (API.md, Reserve fund; DOMAIN.md, 先行救助: "pay at once from the township reserve
+/// fund", JL 004 §四(二), CQ 000 §一(二), which the county allocates and replenishes): 先行救助 is paid from it at once, in
+/// the case's own transaction, and never beyond its balance — not even by two responders at the same instant.</summary>
 public sealed class ReserveFundTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
     private static object Aid(decimal amount) => new
