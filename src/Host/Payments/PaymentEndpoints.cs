@@ -1,18 +1,15 @@
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Access;
 using Workflows.Host.Auth;
 using Workflows.Host.Cases;
+using Workflows.Payments;
 using Workflows.Persistence;
 using Workflows.Runtime;
 
 namespace Workflows.Host.Payments;
 
-public static partial class PaymentEndpoints
+public static class PaymentEndpoints
 {
-    [GeneratedRegex(@"^\d{4}-(0[1-9]|1[0-2])$")]
-    private static partial Regex PeriodPattern();
-
     public static void MapPayments(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/payments", async (string? period, string? regionCode, int? page, int? pageSize,
@@ -21,7 +18,7 @@ public static partial class PaymentEndpoints
             var actor = http.User.Actor();
             Authorise.Role(actor, Roles.FinanceOfficer, Roles.TownshipOfficer, Roles.TownshipApprover, Roles.CountyOfficer,
                 Roles.CountyApprover, Roles.ProvinceAdmin, Roles.SystemAdmin);
-            if (period is { Length: > 0 } && !PeriodPattern().IsMatch(period))
+            if (period is { Length: > 0 } && !Period.IsWellFormed(period))
                 throw new InvalidInput("period", "应为 YYYY-MM (expected YYYY-MM)");
             var (p, size) = CaseEndpoints.Paging(page, pageSize);
             var scope = regionCode is { Length: > 0 } && regionCode.StartsWith(actor.RegionCode) ? regionCode : actor.RegionCode;

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Access;
 using Workflows.Calendar;
@@ -21,16 +20,13 @@ public sealed record DrawnRun(PayrollRunRecord Run, int WithoutBankAccount);
 /// many households — and runs in one transaction with the run's row, whose unique index refuses a second regular run of
 /// the county and month: a crash leaves the whole run or nothing.
 /// </summary>
-public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
+public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
 {
     public static readonly string[] CreatorRoles = [Roles.FinanceOfficer, Roles.CountyOfficer];
 
     /// <summary>A county's month is one statement over every household: far longer than a command's, never cut off at
     /// the 30 s that suit those.</summary>
     public static readonly TimeSpan LongStatements = TimeSpan.FromMinutes(30);
-
-    [GeneratedRegex(@"^\d{4}-(0[1-9]|1[0-2])$")]
-    private static partial Regex PeriodPattern();
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
@@ -211,7 +207,7 @@ public sealed partial class PayrollRuns(WorkflowDb db, TimeProvider clock)
         var errors = new FieldErrors();
         if (!RegionCode.IsWellFormed(county) || RegionCode.LevelOf(county) != RegionLevel.County)
             errors.Add("regionCode", "发放以县（市、区）为单位，应为 6 位区划代码 (a county's 6-digit code)");
-        if (period is null || !PeriodPattern().IsMatch(period))
+        if (!Period.IsWellFormed(period))
             errors.Add("period", "应为 YYYY-MM (a month, YYYY-MM)");
         else
         {
