@@ -25,7 +25,7 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         foreach (var (role, region) in new[]
                  {
                      ("village-caseworker", p.Village), ("township-officer", p.Township), ("township-approver", p.Township),
-                     ("county-officer", p.County), ("county-approver", p.County),
+                     ("county-officer", p.County), ("county-approver", p.County), ("finance-officer", p.County),
                  })
             await admin.PostOk("/api/admin/users", new
             {
@@ -38,7 +38,7 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
     {
         procedure = "dibao",
         regionCode = p.Village,
-        applicant = new { name = "张三丰", idNumber = IdNumbers.Next() },
+        applicant = new { name = "张三丰", idNumber = IdNumbers.Next(), bankAccount = "6222020200112233445" },
         household = new
         {
             members = new object[]
@@ -64,6 +64,20 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         return reply;
     }
 
+    /// <summary>The county's regular payroll run of a month (API.md, Payroll runs), drawn by its finance officer.</summary>
+    internal static async Task<JsonNode> PayMonthAsync(ServiceHost host, Province p, string period) =>
+        await (await host.LoginAsync($"{p.Code}-finance-officer")).PostOk("/api/payroll-runs", new { regionCode = p.County, period },
+            HttpStatusCode.Created);
+
+    /// <summary>The case's payments as (period, amount), as anyone who may see the case reads them.</summary>
+    private static async Task<List<(string, decimal)>> PaymentsOfAsync(ServiceHost host, JsonNode created) =>
+        (await (await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword)).GetOk($"/api/cases/{created["id"]}"))["payments"]!
+            .AsArray().Select(p => (p!["period"]!.GetValue<string>(), p["amount"]!.GetValue<decimal>())).OrderBy(p => p.Item1).ToList();
+
+    private static DateTimeOffset FirstOf(int year, int month) => new(year, month, 1, 9, 0, 0, TimeSpan.FromHours(8));
+
+    private static string Month(DateTimeOffset at) => at.ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+
     private static async Task PassNoticeAsync(Api admin, DateTimeOffset after) => await admin.PostOk("/api/test/clock", new { now = after });
 
     [Fact]
@@ -83,7 +97,12 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         await PassNoticeAsync(admin, new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.FromHours(8)));
         var approved = await CompleteAsync(host, Jilin, "township-approver", "approval", new { outcome = "approve" });
         Assert.Equal("approved", approved["status"]!.GetValue<string>());
-        Assert.Equal(1010.01m, approved["payments"]![0]!["amount"]!.GetValue<decimal>());
+        Assert.Equal((1010.01m, "2026-03"), (approved["benefit"]!["monthlyAmount"]!.GetValue<decimal>(), approved["benefit"]!["from"]!.GetValue<string>()));
+        Assert.Equal(1010.01m, approved["decision"]!["monthlyAmount"]!.GetValue<decimal>());
+        // The county's run of the month pays it (社会化发放), not the case itself.
+        Assert.Empty(approved["payments"]!.AsArray());
+        var march = await PayMonthAsync(host, Jilin, "2026-03");
+        Assert.Equal((1, 1010.01m), (march["count"]!.GetValue<int>(), march["total"]!.GetValue<decimal>()));
     }
 
     [Fact]
@@ -105,7 +124,7 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         // Approval devolved to the township (003 §五(一)): the county approver has nothing.
         Assert.Empty((await (await host.LoginAsync("64-county-approver")).GetOk("/api/tasks"))["items"]!.AsArray());
         var approved = await CompleteAsync(host, Ningxia, "township-approver", "approval", new { outcome = "approve" });
-        Assert.Equal(800.01m, approved["payments"]![0]!["amount"]!.GetValue<decimal>());
+        Assert.Equal(800.01m, approved["benefit"]!["monthlyAmount"]!.GetValue<decimal>());
     }
 
     [Fact]
@@ -142,7 +161,7 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
     {
         procedure = "dibao",
         regionCode = Jilin.Village,
-        applicant = new { name = "赵大山", idNumber = IdNumbers.Next() },
+        applicant = new { name = "赵大山", idNumber = IdNumbers.Next(), bankAccount = "6222020200112233446" },
         household = new
         {
             members = new object[]
@@ -176,7 +195,7 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         await CompleteAsync(host, Jilin, "township-officer", "township-review", new { outcome = "approve", data = new { disputed = false } });
         await PassNoticeAsync(admin, new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.FromHours(8)));
         var approved = await CompleteAsync(host, Jilin, "township-approver", "approval", new { outcome = "approve" });
-        Assert.Equal(250m, approved["payments"]![0]!["amount"]!.GetValue<decimal>());
+        Assert.Equal(250m, approved["benefit"]!["monthlyAmount"]!.GetValue<decimal>());
 
         // The same household, lifted out of poverty, goes through the economic check, and its income refuses it.
         caseworker = await host.LoginAsync("22-village-caseworker"); // the clock moved past the old token's lifetime
@@ -209,27 +228,36 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         var (host, admin, _) = await StartSeededAsync();
         await SetUpAsync(admin, Jilin);
         var caseworker = await host.LoginAsync("22-village-caseworker");
-        var application = (System.Text.Json.Nodes.JsonObject)System.Text.Json.JsonSerializer.SerializeToNode(Application(Jilin), System.Text.Json.JsonSerializerOptions.Web)!;
+        var application = (JsonObject)System.Text.Json.JsonSerializer.SerializeToNode(Application(Jilin), System.Text.Json.JsonSerializerOptions.Web)!;
         application["data"]!["householdType"] = "unstable"; // unstable income, able-bodied members: every six months (004 §三(一))
         var created = await caseworker.PostOk("/api/cases", application, HttpStatusCode.Created);
         await CompleteAsync(host, Jilin, "village-caseworker", "home-visit", new { outcome = "confirm" });
         await CompleteAsync(host, Jilin, "township-officer", "township-review", new { outcome = "approve", data = new { disputed = false } });
         await PassNoticeAsync(admin, new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.FromHours(8)));
-        await CompleteAsync(host, Jilin, "township-approver", "approval", new { outcome = "approve" }); // pays March
+        await CompleteAsync(host, Jilin, "township-approver", "approval", new { outcome = "approve" }); // from March
 
+        await PayMonthAsync(host, Jilin, "2026-03");
         foreach (var month in new[] { 4, 5, 6, 7, 8 })
-            await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, month, 1, 9, 0, 0, TimeSpan.FromHours(8)) });
-        var view = await (await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword)).GetOk($"/api/cases/{created["id"]}");
-        Assert.Equal(["2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08"],
-            view["payments"]!.AsArray().Select(p => p!["period"]!.GetValue<string>()));
-        Assert.All(view["payments"]!.AsArray(), p => Assert.Equal(1010.01m, p!["amount"]!.GetValue<decimal>()));
-        Assert.Equal("periodic-review", view["step"]!.GetValue<string>()); // the sixth payment brings the review
+        {
+            await host.Anonymous().PostOk("/api/test/clock", new { now = FirstOf(2026, month) });
+            await PayMonthAsync(host, Jilin, $"2026-{month:00}");
+        }
+        Assert.Equal(Enumerable.Range(3, 6).Select(m => ($"2026-{m:00}", 1010.01m)), await PaymentsOfAsync(host, created));
+        await Api.ExpectProblem(await (await host.LoginAsync("22-finance-officer")).PostAsync("/api/payroll-runs",
+            new { regionCode = Jilin.County, period = "2026-08" }), HttpStatusCode.Conflict); // a month is paid once
 
+        // Six months after March's approval the township reviews the household.
+        await host.Anonymous().PostOk("/api/test/clock", new { now = FirstOf(2026, 9) });
+        var due = await (await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword)).GetOk($"/api/cases/{created["id"]}");
+        Assert.Equal("periodic-review", due["step"]!.GetValue<string>());
         var exited = await CompleteAsync(host, Jilin, "township-officer", "periodic-review", new { outcome = "exit", comment = "家庭成员就业，人均收入超过标准" });
         Assert.Equal("closed", exited["status"]!.GetValue<string>());
-        await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, 10, 1, 9, 0, 0, TimeSpan.FromHours(8)) });
-        var after = await (await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword)).GetOk($"/api/cases/{created["id"]}");
-        Assert.Equal(6, after["payments"]!.AsArray().Count);
+        Assert.Equal(("ended", "2026-09"), (exited["benefit"]!["status"]!.GetValue<string>(), exited["benefit"]!["until"]!.GetValue<string>()));
+        await PayMonthAsync(host, Jilin, "2026-09"); // paid through the month of the exit
+        await host.Anonymous().PostOk("/api/test/clock", new { now = FirstOf(2026, 10) });
+        await Api.ExpectProblem(await (await host.LoginAsync("22-finance-officer")).PostAsync("/api/payroll-runs",
+            new { regionCode = Jilin.County, period = "2026-10" }), HttpStatusCode.Conflict); // nothing left to pay
+        Assert.Equal(Enumerable.Range(3, 7).Select(m => ($"2026-{m:00}", 1010.01m)), await PaymentsOfAsync(host, created));
     }
 
     [Fact]
@@ -238,7 +266,7 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         var (host, admin, _) = await StartSeededAsync();
         await SetUpAsync(admin, Ningxia);
         // The region reviews every two months (a parameter Ningxia may publish; new cases follow it).
-        var definition = (System.Text.Json.Nodes.JsonObject)(await admin.GetOk("/api/definitions/dibao?region=64"));
+        var definition = (JsonObject)(await admin.GetOk("/api/definitions/dibao?region=64"));
         definition.Remove("version");
         definition.Remove("publishedAt");
         definition["parameters"]!["reviewMonthsStable"] = 2;
@@ -250,17 +278,27 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         await CompleteAsync(host, Ningxia, "village-caseworker", "home-visit", new { outcome = "confirm" });
         await CompleteAsync(host, Ningxia, "township-officer", "township-review", new { outcome = "approve", data = new { disputed = false } });
         await PassNoticeAsync(admin, new DateTimeOffset(2026, 3, 3, 9, 0, 0, TimeSpan.FromHours(8)));
-        await CompleteAsync(host, Ningxia, "township-approver", "approval", new { outcome = "approve" });      // March
-        await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, 4, 1, 9, 0, 0, TimeSpan.FromHours(8)) }); // April → review
+        await CompleteAsync(host, Ningxia, "township-approver", "approval", new { outcome = "approve" });      // from March
+        await PayMonthAsync(host, Ningxia, "2026-03");
+        await host.Anonymous().PostOk("/api/test/clock", new { now = FirstOf(2026, 4) });
+        await PayMonthAsync(host, Ningxia, "2026-04");
+        await host.Anonymous().PostOk("/api/test/clock", new { now = FirstOf(2026, 5) }); // two months on: the review
         var review = await CompleteAsync(host, Ningxia, "township-officer", "periodic-review", new { outcome = "gradual-exit" });
-        Assert.Equal(8, review["data"]!["exitAfterPayments"]!.GetValue<int>()); // 2 paid + 6 months (003 §四; 000 §二)
+        // 003 §四, 000 §二: six more months after May, so paid through November.
+        Assert.Equal(("active", "2026-11"), (review["benefit"]!["status"]!.GetValue<string>(), review["benefit"]!["until"]!.GetValue<string>()));
 
-        for (var month = 5; month <= 12; month++)
-            await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, month, 1, 9, 0, 0, TimeSpan.FromHours(8)) });
+        for (var month = 5; month <= 11; month++)
+        {
+            await host.Anonymous().PostOk("/api/test/clock", new { now = FirstOf(2026, month) });
+            await PayMonthAsync(host, Ningxia, $"2026-{month:00}");
+        }
+        await host.Anonymous().PostOk("/api/test/clock", new { now = FirstOf(2026, 12) });
         var view = await (await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword)).GetOk($"/api/cases/{created["id"]}");
         Assert.Equal("closed", view["status"]!.GetValue<string>());
-        Assert.Equal(["2026-03", "2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"],
-            view["payments"]!.AsArray().Select(p => p!["period"]!.GetValue<string>()));
+        Assert.Equal(("ended", "2026-11"), (view["benefit"]!["status"]!.GetValue<string>(), view["benefit"]!["until"]!.GetValue<string>()));
+        await Api.ExpectProblem(await (await host.LoginAsync("64-finance-officer")).PostAsync("/api/payroll-runs",
+            new { regionCode = Ningxia.County, period = "2026-12" }), HttpStatusCode.Conflict); // nothing left to pay
+        Assert.Equal(Enumerable.Range(3, 9).Select(m => ($"2026-{m:00}", 800.01m)), await PaymentsOfAsync(host, created));
     }
 
     [Fact]
@@ -268,7 +306,7 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
     {
         var (host, admin, _) = await StartSeededAsync();
         await SetUpAsync(admin, Chongqing);
-        // Chongqing reviews every two months (its parameter), so the review comes in April.
+        // Chongqing reviews every two months (its parameter), so the review comes two months after the approval's month.
         async Task PublishAsync(Action<JsonObject> change)
         {
             var definition = (await admin.GetOk("/api/definitions/dibao?region=50")).AsObject();
@@ -286,7 +324,8 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
             await CompleteAsync(host, Chongqing, "township-officer", "township-review", new { outcome = "approve" });
             await PassNoticeAsync(admin, start.AddDays(18));
             await CompleteAsync(host, Chongqing, "county-approver", "approval", new { outcome = "approve" });
-            await admin.PostOk("/api/test/clock", new { now = start.AddMonths(2).AddDays(-start.Day + 1) });
+            var approvedIn = start.AddDays(18);
+            await admin.PostOk("/api/test/clock", new { now = FirstOf(approvedIn.Year, approvedIn.Month).AddMonths(2) }); // the review
             return created;
         }
         await PublishAsync(d => d["parameters"]!["reviewMonthsStable"] = 2);
@@ -313,7 +352,8 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         await Api.ExpectProblem(await township.PostAsync($"/api/tasks/{review["id"]}/complete",
             new { outcome = "gradual-exit", data = new { perCapitaIncome = 1400 } }), HttpStatusCode.UnprocessableEntity, "data.perCapitaIncome");
         var exiting = await township.PostOk($"/api/tasks/{review["id"]}/complete", new { outcome = "gradual-exit", data = new { perCapitaIncome = 900 } });
-        Assert.Equal(8, exiting["data"]!["exitAfterPayments"]!.GetValue<int>()); // 2 paid (May, June) + 6 months
+        // Approved in May, reviewed in July: six more months, so paid through January.
+        Assert.Equal(("active", "2027-01"), (exiting["benefit"]!["status"]!.GetValue<string>(), exiting["benefit"]!["until"]!.GetValue<string>()));
         admin = await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword);
         Assert.Equal(2, (await admin.GetOk($"/api/cases/{suspended["id"]}"))["definition"]!["version"]!.GetValue<int>());
         Assert.Equal(3, exiting["definition"]!["version"]!.GetValue<int>());

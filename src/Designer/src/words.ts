@@ -108,7 +108,7 @@ const fieldLabels: Record<string, string> = {
   name: "名称", kind: "类型", role: "办理角色", level: "办理层级", "deadline.workingDays": "办理时限（工作日）",
   "deadline.onTimeout": "逾期处理", "deadline.escalateTo": "上报给", "deadline.outcome": "逾期自动结果",
   workingDays: "期限（工作日）", next: "下一步", amount: "金额（表达式）", action: "操作", rule: "政策规则",
-  output: "结果写入", value: "值（表达式）", months: "渐退月数", period: "周期", paidAtOnce: "当场发放", procedure: "子流程",
+  output: "结果写入", value: "值（表达式）", months: "月数", from: "起始月份", until: "截止月份", period: "周期", paidAtOnce: "当场发放", procedure: "子流程",
   status: "结束状态", reason: "理由（表达式）", start: "起始步骤", description: "说明", oncePer: "唯一性",
   to: "去向", when: "条件", label: "按钮文字", requiresComment: "须填写理由", check: "校验", message: "提示",
 };

@@ -42,10 +42,10 @@ public static class PayrollEndpoints
     }
 
     private static async Task<Created<RunView>> Create(RunBody body, HttpContext http, WorkflowDb db, TimeProvider clock,
-        CancellationToken ct)
+        Func<WorkflowDb, CaseEngine> engineFor, CancellationToken ct)
     {
         var drawn = await new PayrollRuns(db, clock).CreateAsync(body.RegionCode, body.Period, body.Supplementary ?? false,
-            http.User.Actor(), ct);
+            http.User.Actor(), engineFor(db), ct);
         return TypedResults.Created($"/api/payroll-runs/{drawn.Run.Id}", View(drawn.Run) with { WithoutBankAccount = drawn.WithoutBankAccount });
     }
 

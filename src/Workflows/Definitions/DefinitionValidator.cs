@@ -170,6 +170,12 @@ public static partial class DefinitionValidator
                 if (step.Action is StepActionNames.GrantBenefit or StepActionNames.ChangeBenefit && string.IsNullOrWhiteSpace(step.Amount))
                     error($"{at}.amount", "待遇需要月金额表达式 (a benefit needs a monthly amount expression)");
                 if (step.Action is StepActionNames.GrantBenefit or StepActionNames.ChangeBenefit) CheckExpression(step.Amount, $"{at}.amount", error);
+                foreach (var (field, expression) in new[] { ("from", step.From), ("until", step.Until) })
+                {
+                    if (expression is not null && step.Action != StepActionNames.GrantBenefit)
+                        error($"{at}.{field}", "只有核定待遇可以设起止月份 (only a grant-benefit action sets a first or last month)");
+                    CheckExpression(expression, $"{at}.{field}", error);
+                }
                 if (step.Action == StepActionNames.GradualExit && string.IsNullOrWhiteSpace(step.Months))
                     error($"{at}.months", "渐退需要月数表达式 (a gradual exit needs its number of months)");
                 CheckExpression(step.Months, $"{at}.months", error);
@@ -185,6 +191,9 @@ public static partial class DefinitionValidator
                     error($"{at}.workingDays", $"应为 1 至 {MaxTimerWorkingDays} 个工作日 (must be between 1 and {MaxTimerWorkingDays} working days)");
                 if (step.Period is not null && step.WorkingDays is not null)
                     error($"{at}.period", "等待只能按工作日或按月，不能两者都设 (a timer waits either a number of working days or until the next month, not both)");
+                if (step.Months is not null && step.Period is null)
+                    error($"{at}.months", "只有按月等待可以设月数 (only a monthly timer waits a number of months)");
+                CheckExpression(step.Months, $"{at}.months", error);
                 Target(step.Next, "next");
                 break;
             case StepKinds.Notice:

@@ -79,8 +79,14 @@ public sealed class StepDefinition
     public string? Procedure { get; set; }
     /// <summary>With <c>action: "assign"</c>: the expression whose value is written to <c>data[output]</c>.</summary>
     public string? Value { get; set; }
-    /// <summary>With <c>action: "gradual-exit"</c>: the expression giving how many more months the benefit runs.</summary>
+    /// <summary>With <c>action: "gradual-exit"</c>: the expression giving how many more months the benefit runs. Monthly
+    /// timers: how many months to wait (1 when absent), e.g. until the next periodic review.</summary>
     public string? Months { get; set; }
+    /// <summary>With <c>action: "grant-benefit"</c>: expressions giving the benefit's first and last month (YYYY-MM, or a
+    /// date whose month is taken). Absent, it runs from this month until ended. A first month already past is paid as
+    /// arrears (补发): one pending payment per month, which the county's next run takes.</summary>
+    public string? From { get; set; }
+    public string? Until { get; set; }
     // end
     public string? Status { get; set; }
     /// <summary>End steps: an expression giving the written reason recorded with the decision (else the last comment).</summary>

@@ -7,26 +7,30 @@ using Workflows.Tasks;
 namespace Workflows.Payments;
 
 /// <summary>
-/// The task a failed bank payment opens (API.md, Payroll runs): the case's village caseworker, or its township officer
-/// when the case was filed at the township, corrects the recipient's account (outcome <c>corrected</c>,
-/// <c>data.bankAccount</c>), and the next supplementary run of that month pays it. It is no step of the procedure: it
-/// stands beside whatever step the case is at.
+/// The task a failed bank payment opens (API.md, Payroll runs), or a payment no run could send for want of an account:
+/// the case's village caseworker, or its township officer when the case was filed at the township, corrects the
+/// recipient's account (outcome <c>corrected</c>, <c>data.bankAccount</c>); the next supplementary run of that month pays
+/// a failed one, the next regular run one that never had an account. It is no step of the procedure: it stands beside
+/// whatever step the case is at.
 /// </summary>
 public static partial class BankAccountCorrection
 {
     public const string Step = "bank-account-correction";
     public const string Name = "更正银行账户（代发失败）";
     public const string Outcome = "corrected";
+    /// <summary>Why the task was opened, as the case's history records it.</summary>
+    public const string Failed = "bank-payment-failed";
+    public const string Missing = "bank-account-missing";
 
     [GeneratedRegex(@"^\d{10,30}$")]
     private static partial Regex AccountPattern();
 
-    public static TaskRecord TaskFor(Cases.CaseRecord record, DateTime now)
+    public static TaskRecord TaskFor(Cases.CaseRecord record, DateTime now, string why)
     {
         var atVillage = RegionCode.LevelOf(record.RegionCode) == RegionLevel.Village;
         return new TaskRecord
         {
-            Id = Guid.CreateVersion7(), CaseId = record.Id, Procedure = record.Procedure, Step = Step, Name = Name,
+            Id = Guid.CreateVersion7(), CaseId = record.Id, Procedure = record.Procedure, Step = Step, Name = why == Missing ? "补录银行账户（无账户无法代发）" : Name,
             Role = atVillage ? Access.Roles.VillageCaseworker : Access.Roles.TownshipOfficer,
             Level = RegionCode.NameOf(atVillage ? RegionLevel.Village : RegionLevel.Township),
             RegionCode = record.RegionCode, Outcomes = Outcome, CreatedAt = now,

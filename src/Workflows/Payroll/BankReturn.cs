@@ -134,7 +134,7 @@ public sealed class BankReturn(WorkflowDb db, TimeProvider clock, CaseEngine eng
             db.ChangeTracker.Clear();
         }
         foreach (var ofCase in (await db.Payments.AsNoTracking().Where(p => newlyFailed.Contains(p.Id)).ToListAsync(ct)).GroupBy(p => p.CaseId))
-            await engine.OpenBankAccountCorrectionAsync(ofCase.Key, [.. ofCase], ct);
+            await engine.OpenBankAccountCorrectionAsync(ofCase.Key, [.. ofCase], BankAccountCorrection.Failed, ct);
         var status = await ReconcileAsync(run, now, ct);
         db.BankReturns.Add(new BankReturnRecord
         {

@@ -30,7 +30,7 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public async Task<DrawnRun> CreateAsync(string? regionCode, string? period, bool supplementary, Actor actor,
+    public async Task<DrawnRun> CreateAsync(string? regionCode, string? period, bool supplementary, Actor actor, CaseEngine engine,
         CancellationToken ct = default)
     {
         var county = regionCode ?? "";
@@ -65,15 +65,35 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
             await TakePendingAsync(run, ct);
         }
         await FixTotalsAsync(run, ct);
-        if (run.Count == 0) // the transaction is not committed: no empty run stands in the way of a later one
+        var withoutAccount = supplementary ? 0 : await WaitingForAccount(county).CountAsync(ct);
+        if (run.Count == 0 && withoutAccount == 0) // not committed: no empty run stands in the way of a later one
             throw new ConflictProblem(supplementary
                 ? $"{county} {period} 没有更正了账户待补发的失败付款 (no failed payment of that month had its account corrected since)"
                 : $"{county} 没有 {period} 及以前待发放的付款 (nothing to pay for that month)");
+        if (run.Count == 0) db.PayrollRuns.Remove(run); // the month's payments stand, waiting for accounts; the run does not
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        var withoutAccount = await db.Payments.CountAsync(p => p.RunId == null && p.Status == PaymentStatus.Pending
-            && p.RegionCode.StartsWith(county) && (p.BankAccount == null || p.BankAccount == ""), ct);
+        await AskForAccountsAsync(county, engine, ct);
+        if (run.Count == 0)
+            throw new ConflictProblem($"{county} {period} 没有可送银行的付款：{withoutAccount} 笔缺少银行账户，已交村级经办人补录，" +
+                                      $"补录后由下一次常规批次发放 ({withoutAccount} payments wait for a bank account; correction tasks opened)");
         return new DrawnRun(run, withoutAccount);
+    }
+
+    /// <summary>Pending payments of the county that no run could take, because the case names no bank account.</summary>
+    private IQueryable<PaymentRecord> WaitingForAccount(string county) =>
+        db.Payments.Where(p => p.RunId == null && p.Status == PaymentStatus.Pending && p.RegionCode.StartsWith(county)
+                               && (p.BankAccount == null || p.BankAccount == ""));
+
+    /// <summary>A payment without an account would wait unseen: its case gets the village caseworker's correction task
+    /// (one per case, as for a failed payment), whose new account the next regular run pays to. Each case is its own
+    /// command, after the run has committed.</summary>
+    private async Task AskForAccountsAsync(string county, CaseEngine engine, CancellationToken ct)
+    {
+        var asked = db.Tasks.Where(t => t.Step == BankAccountCorrection.Step && t.Status == Tasks.TaskStatus.Open).Select(t => t.CaseId);
+        var waiting = await WaitingForAccount(county).Where(p => !asked.Contains(p.CaseId)).AsNoTracking().ToListAsync(ct);
+        foreach (var ofCase in waiting.GroupBy(p => p.CaseId))
+            await engine.OpenBankAccountCorrectionAsync(ofCase.Key, [.. ofCase], BankAccountCorrection.Missing, ct);
     }
 
     /// <summary>

@@ -163,14 +163,15 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         return new CommandResult(record, openTasks, [.. loaded.History, .. RecordedFor(record.Id)], PaymentsIfAllMade(record));
     }
 
-    /// <summary>A failed bank payment opens the case's correction task, unless one is open already; the payment and the
-    /// bank's reason go into the history.</summary>
-    public async Task OpenBankAccountCorrectionAsync(Guid caseId, IReadOnlyList<PaymentRecord> failed, CancellationToken ct = default)
+    /// <summary>A failed bank payment, or one that could not go to the bank for want of an account, opens the case's
+    /// correction task, unless one is open already; the payment and the reason go into the history.</summary>
+    public async Task OpenBankAccountCorrectionAsync(Guid caseId, IReadOnlyList<PaymentRecord> payments, string why,
+        CancellationToken ct = default)
     {
         var record = await db.Cases.SingleAsync(c => c.Id == caseId, ct);
         MoveVersion(record, Actor.System.Username);
-        foreach (var payment in failed)
-            Record(caseId, new HistoryEntry(BankAccountCorrection.Step, "bank-payment-failed", Details: new JsonObject
+        foreach (var payment in payments)
+            Record(caseId, new HistoryEntry(BankAccountCorrection.Step, why, Details: new JsonObject
             {
                 ["paymentId"] = payment.Id, ["amount"] = Money.ToYuan(payment.AmountFen), ["reason"] = payment.FailureReason,
                 ["bankAccount"] = BankAccountCorrection.Mask(payment.BankAccount),
@@ -178,7 +179,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         var open = await db.Tasks.AnyAsync(t => t.CaseId == caseId && t.Step == BankAccountCorrection.Step && t.Status == TaskStatus.Open, ct);
         if (!open)
         {
-            var task = BankAccountCorrection.TaskFor(record, Now);
+            var task = BankAccountCorrection.TaskFor(record, Now, why);
             db.Tasks.Add(task);
             Record(caseId, new HistoryEntry(task.Step, "task-created", Details: new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode }));
             Notify("taskAssigned", task);
@@ -385,8 +386,11 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     private IEnumerable<HistoryRecord> RecordedFor(Guid caseId) => _recorded.Where(h => h.CaseId == caseId);
 
     /// <summary>The case's payments when this command made every one of them (the case counts them all), else null.</summary>
+    /// <summary>The case's payments when this command made all of them, else null (the reply reads them). A case holding
+    /// a benefit never knows them all: the county's payroll runs add its months.</summary>
     private List<PaymentRecord>? PaymentsIfAllMade(CaseRecord record)
     {
+        if (record.MonthlyAmountFen is not null) return null;
         var made = _payments.Where(p => p.CaseId == record.Id).ToList();
         return made.Count == record.PaymentCount ? made : null;
     }

@@ -29,6 +29,7 @@ internal sealed partial class CaseRun
             case StepActionNames.GradualExit: StartGradualExit(step); break;
             case StepActionNames.EndBenefit: EndBenefit(step); break;
         }
+        _scope = null; // later expressions see the benefit as it now is
     }
 
     /// <summary>How an amount was reached, kept with the payment or benefit it sets: the expression and what it read.</summary>
@@ -45,29 +46,58 @@ internal sealed partial class CaseRun
     {
         var amount = Scope().Money(step.Amount!);
         var basis = Basis(step, amount);
+        var from = step.From is null ? ThisMonth : MonthOf(step, step.From);
+        var until = step.Until is null ? null : MonthOf(step, step.Until);
+        if (until is not null && string.CompareOrdinal(until, from) < 0)
+            throw new InvalidOperationException($"Step '{step.Id}': the last month {until} is before the first {from}.");
+        var starts = _benefit is null or { Status: BenefitStatus.Ended };
         if (_benefit is null)
         {
             _benefit = new BenefitRecord
             {
                 Id = Guid.CreateVersion7(), CaseId = _case.Id, Procedure = _case.Procedure, RegionCode = _case.RegionCode,
-                FromPeriod = ThisMonth, CreatedAt = Now,
+                CreatedAt = Now,
             };
             Db.Benefits.Add(_benefit);
         }
-        else if (_benefit.Status == BenefitStatus.Ended) _benefit.FromPeriod = ThisMonth;
+        if (starts) _benefit.FromPeriod = from;
         (_benefit.MonthlyAmountFen, _benefit.BasisJson, _benefit.Status, _benefit.UntilPeriod, _benefit.Reason, _benefit.UpdatedAt) =
-            (Money.ToFen(amount), basis.ToJsonString(), BenefitStatus.Active, null, null, Now);
+            (Money.ToFen(amount), basis.ToJsonString(), BenefitStatus.Active, until, null, Now);
         _case.MonthlyAmountFen = _benefit.MonthlyAmountFen;
         Changed("granted", null);
         basis["from"] = _benefit.FromPeriod;
+        basis["until"] = until;
         Record(step.Id, "benefit-granted", details: basis);
-        // 当月审批、当月发放: the month's regular run has gone, so this month is paid as a pending payment of the case,
-        // which the county's next run takes; its (case, period) key keeps any run from paying the month again.
-        if (_monthDrawn && _benefit.FromPeriod == ThisMonth)
+        if (starts) PayArrears(step, amount, basis);
+    }
+
+    /// <summary>追发 (arrears): months of a starting benefit that no run will pay any more — those before this month, and this month
+    /// too when the county's regular run of it was drawn (当月审批、当月发放) — become pending payments of the case, which
+    /// the county's next run takes; the (case, period) key keeps any run from paying a month twice.</summary>
+    private void PayArrears(StepDefinition step, decimal amount, JsonObject basis)
+    {
+        var last = _monthDrawn ? ThisMonth : MonthsAfter(ThisMonth, -1);
+        if (_benefit!.UntilPeriod is { } until && string.CompareOrdinal(until, last) < 0) last = until;
+        for (var period = _benefit.FromPeriod; string.CompareOrdinal(period, last) <= 0; period = MonthsAfter(period, 1))
         {
-            var payment = AddPayment(ThisMonth, ThisMonth, amount, basis, paid: false);
+            var payment = AddPayment(period, period, amount, basis, paid: false);
             Record(step.Id, "payment-created", details: new JsonObject { ["period"] = payment.Period, ["amount"] = amount });
         }
+    }
+
+    /// <summary>A month an expression gives, as YYYY-MM: written so, or the month of a YYYY-MM-DD date; at most ten years
+    /// from now either way, so a mistyped year cannot make arrears of centuries.</summary>
+    private string MonthOf(StepDefinition step, string expression)
+    {
+        var value = Scope().Evaluate(expression).ToString();
+        var month = value.Length >= 7 ? value[..7] : value;
+        if (!DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
+            || (value.Length > 7 && !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)))
+            throw new InvalidOperationException($"Step '{step.Id}': '{expression}' gave '{value}', not a month (YYYY-MM) or a date.");
+        var today = Calendar.WorkingDayCalendar.ChinaDate(Now);
+        if (Math.Abs((first.Year - today.Year) * 12 + first.Month - today.Month) > 120)
+            throw new InvalidOperationException($"Step '{step.Id}': the month {month} is more than ten years from now.");
+        return month;
     }
 
     private void ChangeBenefit(StepDefinition step)

@@ -11,9 +11,19 @@ internal sealed partial class CaseRun
 {
     private void Wait(StepDefinition step)
     {
-        var (due, provisional) = DueDates.OfWait(_engine.Calendar, step, Now);
+        var (due, provisional) = step is { Period: "monthly", Months: { } months }
+            ? (DueDates.OfMonths(Now, MonthsToWait(step, months)), false)
+            : DueDates.OfWait(_engine.Calendar, step, Now);
         _case.WaitTimerId = AddTimer(step, TimerKind.StepWait, due, taskId: null, provisional);
         Record(step.Id, "waiting", details: Until(due, provisional));
+    }
+
+    private int MonthsToWait(StepDefinition step, string expression)
+    {
+        var months = Scope().Money(expression);
+        if (months < 1 || months > 120 || months != decimal.Truncate(months))
+            throw new InvalidOperationException($"Step '{step.Id}': months must be a whole number from 1 to 120, got {months}.");
+        return (int)months;
     }
 
     private static JsonObject Until(DateTime due, bool provisional)

@@ -228,6 +228,12 @@ internal sealed partial class CaseRun : IStepEffects
             ["count"] = _case.PaymentCount,
             ["total"] = Money.ToYuan(_case.AmountFen ?? 0),
         },
+        // The monthly benefit, when the case holds one: reviews and exits read its amount and its last month.
+        ["benefit"] = _benefit is null ? null : new JsonObject
+        {
+            ["monthlyAmount"] = Money.ToYuan(_benefit.MonthlyAmountFen), ["from"] = _benefit.FromPeriod,
+            ["until"] = _benefit.UntilPeriod, ["status"] = _benefit.Status,
+        },
     });
 
     /// <summary>Writes the case's data back and moves its concurrency token.</summary>

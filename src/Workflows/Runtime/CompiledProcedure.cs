@@ -41,6 +41,7 @@ public sealed class CompiledProcedure
         UsesStandard = AllExpressions(definition).Any(e => e.Contains("standard"))
             || definition.Steps.Any(s => s.Action == StepActionNames.ApplyRule);
         GrantsBenefit = definition.Steps.Any(s => s.Kind == StepKinds.Action && StepActionNames.Benefit.Contains(s.Action));
+        ReadsBenefit = GrantsBenefit && AllExpressions(definition).Any(e => e.Contains("benefit"));
     }
 
     public DefinitionVersionRecord Version { get; }
@@ -51,6 +52,9 @@ public sealed class CompiledProcedure
     public bool UsesStandard { get; }
     /// <summary>Whether its steps grant, change or end a monthly benefit (待遇): a command on its cases reads the benefit.</summary>
     public bool GrantsBenefit { get; }
+    /// <summary>Whether an expression reads the case's <c>benefit</c> (e.g. a review waiting until its last month), so
+    /// every command on its cases reads the benefit, wherever it goes.</summary>
+    public bool ReadsBenefit { get; }
 
     private readonly ConcurrentDictionary<(string, string?), Reach> _reach = new();
 
@@ -78,7 +82,7 @@ public sealed class CompiledProcedure
             MayVerifyUnique: steps.Any(s => s.Kind == StepKinds.Action && s.Action == StepActionNames.VerifyUnique),
             SubProcedures: steps.Where(s => s.Kind == StepKinds.SubProcedure).Select(s => s.Procedure!).Distinct().ToList(),
             MayPayAtOnce: steps.Any(s => s.Kind == StepKinds.Payment && s.PaidAtOnce),
-            MayTouchBenefit: GrantsBenefit && steps.Any(s => s.Kind == StepKinds.End
+            MayTouchBenefit: ReadsBenefit || GrantsBenefit && steps.Any(s => s.Kind == StepKinds.End
                 || (s.Kind == StepKinds.Action && StepActionNames.Benefit.Contains(s.Action))),
             MayGrantBenefit: steps.Any(s => s.Kind == StepKinds.Action && s.Action == StepActionNames.GrantBenefit));
     });
@@ -109,10 +113,13 @@ public sealed class CompiledProcedure
         d.Rules.SelectMany(r => new[] { r.When, r.Check })
             .Concat(d.Steps.SelectMany(s => s.Form.SelectMany(r => new[] { r.When, r.Check })))
             .Concat(d.Steps.SelectMany(s => s.Branches.Select(b => b.When)))
+            .Concat(d.Steps.SelectMany(s => s.Outcomes.Select(o => o.When)))
             .Concat(d.Steps.Select(s => s.Amount))
             .Concat(d.Steps.Select(s => s.Reason))
             .Concat(d.Steps.Select(s => s.Value))
             .Concat(d.Steps.Select(s => s.Months))
+            .Concat(d.Steps.Select(s => s.From))
+            .Concat(d.Steps.Select(s => s.Until))
             .OfType<string>();
 
     private sealed class BoundMachine

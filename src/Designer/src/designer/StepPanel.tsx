@@ -89,8 +89,13 @@ export function StepPanel({ step, steps, vocabulary, procedures, parameters, err
       {step.kind === "timer" && <>
         <Field label="按月等待（到下月）">
           <input type="checkbox" checked={step.period === "monthly"}
-                 onChange={e => set(e.target.checked ? { period: "monthly", workingDays: undefined } : { period: undefined, workingDays: 5 })} />
+                 onChange={e => set(e.target.checked ? { period: "monthly", workingDays: undefined } : { period: undefined, months: undefined, workingDays: 5 })} />
         </Field>
+        {step.period === "monthly" && (
+          <Field label="等待月数（表达式，空为 1 个月）" errors={at("months")}>
+            <input className="code" value={step.months ?? ""} onChange={e => set({ months: e.target.value || undefined })} />
+          </Field>
+        )}
         {step.period !== "monthly" && (
           <Field label="等待（工作日）" errors={at("workingDays")}>
             <input type="number" min={1} max={vocabulary.maxTimerWorkingDays} value={step.workingDays ?? ""}
@@ -131,6 +136,14 @@ export function StepPanel({ step, steps, vocabulary, procedures, parameters, err
             <input className="code" value={step.amount ?? ""} onChange={e => set({ amount: e.target.value })} />
           </Field>
         )}
+        {step.action === "grant-benefit" && <>
+          <Field label="起始月份（表达式，空为当月；已过月份补发）" errors={at("from")}>
+            <input className="code" value={step.from ?? ""} onChange={e => set({ from: e.target.value || undefined })} />
+          </Field>
+          <Field label="截止月份（表达式，空为至停发）" errors={at("until")}>
+            <input className="code" value={step.until ?? ""} onChange={e => set({ until: e.target.value || undefined })} />
+          </Field>
+        </>}
         {step.action === "gradual-exit" && (
           <Field label="渐退月数（表达式）" errors={at("months")}>
             <input className="code" value={step.months ?? ""} onChange={e => set({ months: e.target.value })} />

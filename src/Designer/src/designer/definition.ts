@@ -22,6 +22,8 @@ export interface Step {
   output?: string;
   value?: string;
   months?: string;
+  from?: string;
+  until?: string;
   amount?: string;
   period?: string;
   paidAtOnce?: boolean;
