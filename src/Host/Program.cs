@@ -54,6 +54,8 @@ services.AddSingleton<TimerRunner>();
 if (!manualClock) services.AddHostedService<TimerWorker>();
 // A host may leave sending to the others (Outbox:Dispatch=false); with the Redis backplane any host reaches every client.
 if (configuration.GetValue("Outbox:Dispatch", true)) services.AddHostedService<OutboxDispatcher>();
+services.AddSingleton<HubSessions>();
+services.AddHostedService<StaleHubSessions>();
 var signalR = services.AddSignalR();
 if (configuration["SignalR:Redis"] is { Length: > 0 } redis) signalR.AddStackExchangeRedis(redis);
 
@@ -71,6 +73,12 @@ services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Co
             if (context.Request.Path.StartsWithSegments(TaskHub.Path) && context.Request.Query["access_token"] is { Count: > 0 } token)
                 context.Token = token;
             return Task.CompletedTask;
+        },
+        // A token signed before its user was changed or disabled no longer speaks for them.
+        OnTokenValidated = async context =>
+        {
+            if (!await TokenStamps.HoldsAsync(context.Principal!, context.HttpContext.RequestServices.GetRequiredService<WorkflowDb>()))
+                context.Fail("账户已变更或停用，请重新登录 (the user was changed or disabled after this token was issued)");
         },
     };
     options.TokenValidationParameters = new TokenValidationParameters

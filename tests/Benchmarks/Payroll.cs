@@ -118,14 +118,14 @@ public static class Payroll
             await Execute(connection, "CREATE TABLE copy_baseline (LIKE payments INCLUDING ALL)");
             await using var writer = new StreamWriter(file);
             await using var export = await connection.BeginTextExportAsync($"""
-                COPY (SELECT gen_random_uuid(), b.case_id, c.region_code, '2026-12', 1, '2026-12', b.monthly_amount_fen, 'pending',
+                COPY (SELECT gen_random_uuid(), b.case_id, c.region_code, b.procedure, '2026-12', 1, '2026-12', b.monthly_amount_fen, 'pending',
                              now(), b.basis_json, c.applicant_name, c.applicant_id_number, '6222020200112233445', NULL, NULL, NULL, NULL, NULL
                       FROM benefits b JOIN cases c ON c.id = b.case_id LIMIT {count}) TO STDOUT
                 """);
             await writer.WriteAsync(await export.ReadToEndAsync());
         }
         var target = new NpgsqlConnectionStringBuilder(database);
-        const string columns = "id, case_id, region_code, period, instalment, payment_key, amount_fen, status, created_at, basis_json, " +
+        const string columns = "id, case_id, region_code, procedure, period, instalment, payment_key, amount_fen, status, created_at, basis_json, " +
                                "payee_name, payee_id_number, bank_account, bank_account_corrected_at, run_id, sent_at, result_at, failure_reason";
         var timer = Stopwatch.StartNew();
         await PostgresCluster.RunAsync(Path.Combine(cluster.BinDirectory, "psql"),

@@ -18,6 +18,8 @@ public static class AdminEndpoints
     public sealed record StandardView(string RegionCode, decimal UrbanMonthly, decimal RuralMonthly, DateOnly EffectiveFrom);
     public sealed record StandardsView(string RegionCode, StandardView? Current, StandardView[] History);
     public sealed record UserBody(string? Username, string? Password, string? DisplayName, string[]? Roles, string? RegionCode);
+    public sealed record UserChangeBody(string[]? Roles, string? RegionCode, string? DisplayName, bool? Disabled);
+    public sealed record PasswordBody(string? Password);
 
     public static void MapAdmin(this IEndpointRouteBuilder app)
     {
@@ -27,6 +29,9 @@ public static class AdminEndpoints
         group.MapPut("/regions/{code}/standards", SetStandard);
         group.MapGet("/regions/{code}/standards", GetStandards);
         group.MapPost("/users", CreateUser);
+        group.MapGet("/users/{username}", GetUser);
+        group.MapPatch("/users/{username}", ChangeUser);
+        group.MapPost("/users/{username}/password", SetPassword);
     }
 
     private static async Task<Created<RegionView>> CreateRegion(RegionBody body, HttpContext http, WorkflowDb db, CancellationToken ct)
@@ -102,19 +107,16 @@ public static class AdminEndpoints
             errors.Add("username", "必填，仅限字母、数字和 . - _ (required; letters, digits, . - _)");
         if (body.Password is not { Length: >= 8 }) errors.Add("password", "至少 8 个字符 (at least 8 characters)");
         if (string.IsNullOrWhiteSpace(body.DisplayName)) errors.Add("displayName", "必填 (required)");
-        if (body.Roles is not { Length: > 0 }) errors.Add("roles", "至少一个角色 (at least one role)");
-        foreach (var role in body.Roles ?? [])
-            if (!Roles.IsKnown(role)) errors.Add("roles", $"未知角色 '{role}' (unknown role)");
+        CheckRoles(body.Roles, errors);
         var region = body.RegionCode ?? "";
-        if (!RegionCode.IsWellFormed(region)) errors.Add("regionCode", "应为区划代码，或 \"\" 表示全国 (a region code, or \"\" for the country)");
+        CheckRegion(region, errors);
         errors.ThrowIfAny();
 
         var actor = http.User.Actor();
         Authorise.Administers(actor, region, "regionCode");
         if (!actor.Has(Roles.SystemAdmin) && body.Roles!.Contains(Roles.SystemAdmin))
             throw new ForbiddenProblem("Only a system admin may create system admins.");
-        if (region.Length > 0 && !await db.Regions.AnyAsync(r => r.Code == region, ct))
-            throw new InvalidInput("regionCode", $"未知的区划代码 {region} (unknown region)");
+        await RequireRegionAsync(db, region, ct);
         if (await db.Users.AnyAsync(u => u.Username == body.Username, ct))
             throw new ConflictProblem($"用户名 {body.Username} 已存在 (username taken).");
         var user = new UserRecord
@@ -126,5 +128,90 @@ public static class AdminEndpoints
         db.Users.Add(user);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/admin/users/{user.Username}", AuthEndpoints.View(user));
+    }
+
+    private static void CheckRoles(string[]? roles, FieldErrors errors)
+    {
+        if (roles is not { Length: > 0 }) errors.Add("roles", "至少一个角色 (at least one role)");
+        foreach (var role in roles ?? [])
+            if (!Roles.IsKnown(role)) errors.Add("roles", $"未知角色 '{role}' (unknown role)");
+    }
+
+    private static void CheckRegion(string region, FieldErrors errors)
+    {
+        if (!RegionCode.IsWellFormed(region)) errors.Add("regionCode", "应为区划代码，或 \"\" 表示全国 (a region code, or \"\" for the country)");
+    }
+
+    private static async Task RequireRegionAsync(WorkflowDb db, string region, CancellationToken ct)
+    {
+        if (region.Length > 0 && !await db.Regions.AnyAsync(r => r.Code == region, ct))
+            throw new InvalidInput("regionCode", $"未知的区划代码 {region} (unknown region)");
+    }
+
+    /// <summary>The user, if the caller administers them: a province admin their province's users, never a system admin.</summary>
+    private static async Task<UserRecord> AdministeredUserAsync(string username, Actor actor, WorkflowDb db, CancellationToken ct)
+    {
+        var user = await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct);
+        if (user is null || (!actor.Has(Roles.SystemAdmin) && !actor.Covers(user.RegionCode)))
+        {
+            Authorise.Role(actor, Roles.SystemAdmin, Roles.ProvinceAdmin);
+            throw new NotFoundProblem($"No user {username} in your jurisdiction.");
+        }
+        Authorise.Administers(actor, user.RegionCode, "username");
+        if (!actor.Has(Roles.SystemAdmin) && user.RoleList.Contains(Roles.SystemAdmin))
+            throw new ForbiddenProblem("Only a system admin may change a system admin.");
+        return user;
+    }
+
+    private static async Task<Ok<AuthEndpoints.UserView>> GetUser(string username, HttpContext http, WorkflowDb db, CancellationToken ct) =>
+        TypedResults.Ok(AuthEndpoints.View(await AdministeredUserAsync(username, http.User.Actor(), db, ct)));
+
+    /// <summary>Roles, region, name or status changed (API.md). A change of what the user may do moves their stamp, so
+    /// every token issued before is refused from the next request on.</summary>
+    private static async Task<Ok<AuthEndpoints.UserView>> ChangeUser(string username, UserChangeBody body, HttpContext http,
+        WorkflowDb db, TimeProvider clock, Notifications.HubSessions sessions, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        if (body.Roles is not null) CheckRoles(body.Roles, errors);
+        if (body.RegionCode is not null) CheckRegion(body.RegionCode, errors);
+        if (body.DisplayName is not null && string.IsNullOrWhiteSpace(body.DisplayName)) errors.Add("displayName", "不能为空 (must not be blank)");
+        errors.ThrowIfAny();
+        var actor = http.User.Actor();
+        var user = await AdministeredUserAsync(username, actor, db, ct);
+        if (body.RegionCode is { } region)
+        {
+            Authorise.Administers(actor, region, "regionCode");
+            await RequireRegionAsync(db, region, ct);
+        }
+        if (!actor.Has(Roles.SystemAdmin) && body.Roles?.Contains(Roles.SystemAdmin) == true)
+            throw new ForbiddenProblem("Only a system admin may make system admins.");
+        if (user.Username == actor.Username && (body.Disabled == true || body.Roles is not null || body.RegionCode is not null))
+            throw new InvalidInput(body.Disabled == true ? "disabled" : body.Roles is not null ? "roles" : "regionCode",
+                "不能停用或更改自己的权限，请由另一位管理员办理 (an admin cannot disable or re-scope themselves)");
+
+        var roles = body.Roles is null ? user.Roles : string.Join(',', body.Roles.Distinct());
+        var changesAccess = roles != user.Roles || (body.RegionCode ?? user.RegionCode) != user.RegionCode
+                            || (body.Disabled ?? user.Disabled) != user.Disabled;
+        (user.Roles, user.RegionCode, user.Disabled) = (roles, body.RegionCode ?? user.RegionCode, body.Disabled ?? user.Disabled);
+        if (body.DisplayName is { } name) user.DisplayName = name.Trim();
+        if (changesAccess) user.Stamp++;
+        (user.UpdatedAt, user.UpdatedBy) = (clock.GetUtcNow().UtcDateTime, actor.Username);
+        await db.SaveChangesAsync(ct);
+        if (changesAccess) sessions.End(user.Username);
+        return TypedResults.Ok(AuthEndpoints.View(user));
+    }
+
+    private static async Task<NoContent> SetPassword(string username, PasswordBody body, HttpContext http, WorkflowDb db,
+        PasswordHasher<UserRecord> hasher, TimeProvider clock, Notifications.HubSessions sessions, CancellationToken ct)
+    {
+        if (body.Password is not { Length: >= 8 }) throw new InvalidInput("password", "至少 8 个字符 (at least 8 characters)");
+        var actor = http.User.Actor();
+        var user = await AdministeredUserAsync(username, actor, db, ct);
+        user.PasswordHash = hasher.HashPassword(user, body.Password);
+        user.Stamp++; // whoever held the old password holds no token any more
+        (user.UpdatedAt, user.UpdatedBy) = (clock.GetUtcNow().UtcDateTime, actor.Username);
+        await db.SaveChangesAsync(ct);
+        sessions.End(user.Username);
+        return TypedResults.NoContent();
     }
 }

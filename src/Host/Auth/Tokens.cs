@@ -17,6 +17,7 @@ public sealed class Tokens(IConfiguration configuration, TimeProvider clock)
 {
     public const string Issuer = "workflows";
     public const string RegionClaim = "region";
+    public const string StampClaim = "stamp";
     private const string StoredKeyName = "auth.signing-key";
     private readonly TimeSpan _lifetime = TimeSpan.FromMinutes(configuration.GetValue("Auth:TokenMinutes", 480));
     private SymmetricSecurityKey? _key;
@@ -32,6 +33,7 @@ public sealed class Tokens(IConfiguration configuration, TimeProvider clock)
             new(JwtRegisteredClaimNames.Sub, user.Username),
             new(ClaimTypes.Name, user.Username),
             new(RegionClaim, user.RegionCode),
+            new(StampClaim, user.Stamp.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         };
         claims.AddRange(user.RoleList.Select(r => new Claim(ClaimTypes.Role, r)));
         var token = new JwtSecurityToken(Issuer, Issuer, claims, now.UtcDateTime, expires.UtcDateTime,

@@ -14,7 +14,7 @@ namespace Workflows.Host.Notifications;
 /// shows that user. A client that reconnects calls <see cref="Inbox"/> to resynchronise.
 /// </summary>
 [Authorize]
-public sealed class TaskHub(Func<WorkflowDb> openDb, TimeProvider clock, WorkingDayCalendar calendar) : Hub
+public sealed class TaskHub(Func<WorkflowDb> openDb, TimeProvider clock, WorkingDayCalendar calendar, HubSessions sessions) : Hub
 {
     public const string Path = "/hubs/tasks";
 
@@ -22,7 +22,14 @@ public sealed class TaskHub(Func<WorkflowDb> openDb, TimeProvider clock, Working
     {
         foreach (var group in TaskAccess.GroupsOf(Context.User!.Actor()))
             await Groups.AddToGroupAsync(Context.ConnectionId, group);
+        sessions.Opened(Context);
         await base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        sessions.Closed(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
     }
 
     /// <summary>The caller's open tasks, as GET /api/tasks lists them (soonest deadline first, at most 500).</summary>

@@ -26,6 +26,9 @@ public sealed class CaseRecord
     public string Status { get; set; } = CaseStatus.Open;
     public string ApplicantName { get; set; } = "";
     public string ApplicantIdNumber { get; set; } = "";
+    /// <summary>The applicant's account (一卡通), digits only, as <c>applicant.bankAccount</c> of the data: kept as a column
+    /// too so a county's payroll run reads it without parsing a million documents.</summary>
+    public string? ApplicantBankAccount { get; set; }
     /// <summary>{applicant, household, data}: what the application and the steps' forms supplied.</summary>
     public string DataJson { get; set; } = "{}";
     public bool? Approved { get; set; }

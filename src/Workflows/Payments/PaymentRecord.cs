@@ -18,6 +18,8 @@ public sealed class PaymentRecord
     public Guid Id { get; set; }
     public Guid CaseId { get; set; }
     public string RegionCode { get; set; } = "";
+    /// <summary>The case's procedure: a run's totals and the reports count money by programme without a join.</summary>
+    public string Procedure { get; set; } = "";
     public string? Period { get; set; }
     public int Instalment { get; set; }
     /// <summary>The period, or "#n" for the n-th instalment of a one-off amount.</summary>

@@ -111,6 +111,14 @@ public sealed class BankReturn(WorkflowDb db, TimeProvider clock, CaseEngine eng
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         // Two returns of one run at once would each see the payments unanswered: the second waits for the first.
         if (db.IsPostgres) await db.Database.ExecuteSqlInterpolatedAsync($"SELECT id FROM payroll_runs WHERE id = {run.Id} FOR UPDATE", ct);
+        // The same file again answers as it did the first time and touches nothing, even after a supplementary run has
+        // taken the run's failed payments away to send them again.
+        if (await db.BankReturns.AsNoTracking().Where(r => r.RunId == run.Id && r.Sha256 == sha).OrderBy(r => r.At).FirstOrDefaultAsync(ct)
+            is { } earlier)
+        {
+            var runStatus = await db.PayrollRuns.Where(r => r.Id == run.Id).Select(r => r.Status).SingleAsync(ct);
+            return new BankReturnResult(earlier.Rows, earlier.Paid, earlier.Failed, earlier.Unmatched, earlier.Mismatched, runStatus, []);
+        }
         foreach (var chunk in lines.Chunk(Chunk))
         {
             var ids = chunk.Select(l => l.PaymentId).ToList();

@@ -58,13 +58,21 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
         }
         // API.md: a supplementary run takes only the month's corrected failed payments. (A benefit granted after its
         // month's run was drawn pays that month as a pending payment of its case, which the next regular run takes.)
-        if (supplementary) await TakeCorrectedAsync(run, ct);
+        // The payments taken are counted while they are few; the benefits' payments are counted as they are written.
+        List<ProcedureFen> totals;
+        if (supplementary)
+        {
+            await TakeCorrectedAsync(run, ct);
+            totals = await TotalsOfRunAsync(run, ct);
+        }
         else
         {
-            await PayBenefitsAsync(run, ct);
             await TakePendingAsync(run, ct);
+            var taken = await TotalsOfRunAsync(run, ct);
+            var written = await PayBenefitsAsync(run, ct);
+            totals = written is null ? await TotalsOfRunAsync(run, ct) : [.. taken, .. written];
         }
-        await FixTotalsAsync(run, ct);
+        FixTotals(run, totals);
         var withoutAccount = supplementary ? 0 : await WaitingForAccount(county).CountAsync(ct);
         if (run.Count == 0 && withoutAccount == 0) // not committed: no empty run stands in the way of a later one
             throw new ConflictProblem(supplementary
@@ -98,40 +106,46 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
 
     /// <summary>
     /// One payment for the run's month for every benefit of the county that runs in it (active, or ended with that month
-    /// as its last) and has none for it yet — one
-    /// INSERT … SELECT, however many households, with the unique (case, period) key deciding "none yet" inside the
-    /// database. The payee is the case's applicant as the case names them now. A payment with a bank account joins the run
-    /// as it is written (one write per row, not an insert and then an update); one without waits, and the run says so.
+    /// as its last) and has none for it yet — one INSERT … SELECT, however many households, with the unique (case, period)
+    /// key deciding "none yet" inside the database. The payee and account are the case's as it names them now (columns,
+    /// not its JSON). A payment with an account joins the run as it is written (one write per row); one without waits, and
+    /// the run says so. On PostgreSQL the statement returns what it wrote, summed per programme, so the run's totals need
+    /// no second pass over a million payments; SQLite sums them afterwards (null here).
     /// </summary>
-    private Task<int> PayBenefitsAsync(PayrollRunRecord run, CancellationToken ct)
+    private async Task<List<ProcedureFen>?> PayBenefitsAsync(PayrollRunRecord run, CancellationToken ct)
     {
         var postgres = db.IsPostgres;
         var id = postgres ? "gen_random_uuid()"
             : "upper(substr(h, 1, 8) || '-' || substr(h, 9, 4) || '-4' || substr(h, 14, 3) || '-' || " +
               "substr('89AB', 1 + abs(random()) % 4, 1) || substr(h, 18, 3) || '-' || substr(h, 21, 12))";
-        // Doubled braces: EF Core formats raw SQL as a composite format string.
-        var account = postgres ? "NULLIF(c.data_json::json #>> '{{applicant,bankAccount}}', '')"
-            : "NULLIF(json_extract(c.data_json, '$.applicant.bankAccount'), '')";
         static string MonthOf(string period) =>
             $"(CAST(substr({period}, 1, 4) AS INTEGER) * 12 + CAST(substr({period}, 6, 2) AS INTEGER))";
-        // The account is read from the case's data once per row (a derived table), as text JSON: no jsonb tree is built.
-        // ("WHERE true" lets SQLite tell the ON CONFLICT clause from a join's ON.)
-        var sql = $"""
-            INSERT INTO payments (id, case_id, region_code, period, instalment, payment_key, amount_fen, status, created_at,
-                                  basis_json, payee_name, payee_id_number, bank_account, run_id)
-            SELECT {id}, x.case_id, x.region_code, @period, {MonthOf("@period")} - {MonthOf("x.from_period")} + 1, @period,
-                   x.monthly_amount_fen, '{PaymentStatus.Pending}', @now, x.basis_json, x.applicant_name, x.applicant_id_number,
-                   x.account, CASE WHEN x.account IS NULL THEN NULL ELSE @run END
-            FROM (SELECT b.case_id, c.region_code, b.from_period, b.monthly_amount_fen, b.basis_json, c.applicant_name,
-                         c.applicant_id_number, {account} AS account{(postgres ? "" : ", hex(randomblob(16)) AS h")}
-                  FROM benefits AS b JOIN cases AS c ON c.id = b.case_id
-                  WHERE b.status <> '{Benefits.BenefitStatus.Suspended}' AND b.region_code LIKE @county
-                    AND b.from_period <= @period AND (b.until_period IS NULL OR b.until_period >= @period)) AS x
-            WHERE true
+        // (The WHERE clause is what lets SQLite tell the ON CONFLICT clause from the join's ON.)
+        var insert = $"""
+            INSERT INTO payments (id, case_id, region_code, procedure, period, instalment, payment_key, amount_fen, status,
+                                  created_at, basis_json, payee_name, payee_id_number, bank_account, run_id)
+            SELECT {id}, b.case_id, c.region_code, b.procedure, @period, {MonthOf("@period")} - {MonthOf("b.from_period")} + 1,
+                   @period, b.monthly_amount_fen, '{PaymentStatus.Pending}', @now, b.basis_json, c.applicant_name,
+                   c.applicant_id_number, c.applicant_bank_account,
+                   CASE WHEN c.applicant_bank_account IS NULL THEN NULL ELSE @run END
+            FROM {(postgres ? "benefits AS b" : "(SELECT *, hex(randomblob(16)) AS h FROM benefits) AS b")}
+                 JOIN cases AS c ON c.id = b.case_id
+            WHERE b.status <> '{Benefits.BenefitStatus.Suspended}' AND b.region_code LIKE @county
+              AND b.from_period <= @period AND (b.until_period IS NULL OR b.until_period >= @period)
             ON CONFLICT (case_id, payment_key) DO NOTHING
             """;
-        return db.Database.ExecuteSqlRawAsync(sql, [Parameter("period", run.Period), Parameter("now", Now),
-            Parameter("county", run.RegionCode + "%"), Parameter("run", run.Id)], ct);
+        object[] parameters = [Parameter("period", run.Period), Parameter("now", Now), Parameter("county", run.RegionCode + "%"),
+            Parameter("run", run.Id)];
+        if (!postgres)
+        {
+            await db.Database.ExecuteSqlRawAsync(insert, parameters, ct);
+            return null;
+        }
+        return await db.Database.SqlQueryRaw<ProcedureFen>($"""
+            WITH written AS ({insert} RETURNING procedure, amount_fen, run_id)
+            SELECT procedure AS "Procedure", count(*)::int AS "Count", sum(amount_fen)::bigint AS "Fen"
+            FROM written WHERE run_id IS NOT NULL GROUP BY procedure
+            """, parameters).ToListAsync(ct);
     }
 
     private System.Data.Common.DbParameter Parameter(string name, object value)
@@ -164,19 +178,25 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
                 .SetProperty(p => p.ResultAt, (DateTime?)null), ct);
     }
 
-    private async Task FixTotalsAsync(PayrollRunRecord run, CancellationToken ct)
-    {
-        var byProcedure = await (from p in db.Payments
-                                 where p.RunId == run.Id
-                                 join c in db.Cases on p.CaseId equals c.Id
-                                 group p by c.Procedure into g
-                                 select new { Procedure = g.Key, Count = g.Count(), Fen = g.Sum(x => x.AmountFen) })
+    /// <summary>Money of one programme in a run, in fen.</summary>
+    private sealed record ProcedureFen(string Procedure, int Count, long Fen);
+
+    /// <summary>The run's payments per programme.</summary>
+    private Task<List<ProcedureFen>> TotalsOfRunAsync(PayrollRunRecord run, CancellationToken ct) =>
+        db.Payments.Where(p => p.RunId == run.Id)
+            .GroupBy(p => p.Procedure)
+            .Select(g => new ProcedureFen(g.Key, g.Count(), g.Sum(x => x.AmountFen)))
             .ToListAsync(ct);
+
+    private static void FixTotals(PayrollRunRecord run, IEnumerable<ProcedureFen> parts)
+    {
+        var byProcedure = parts.GroupBy(p => p.Procedure)
+            .Select(g => new ProcedureFen(g.Key, g.Sum(x => x.Count), g.Sum(x => x.Fen)))
+            .OrderBy(x => x.Procedure, StringComparer.Ordinal).ToList();
         run.Count = byProcedure.Sum(x => x.Count);
         run.TotalFen = byProcedure.Sum(x => x.Fen);
         run.ByProcedureJson = JsonSerializer.Serialize(
-            byProcedure.OrderBy(x => x.Procedure, StringComparer.Ordinal).Select(x => new ProcedureTotal(x.Procedure, x.Count, Money.ToYuan(x.Fen))),
-            JsonSerializerOptions.Web);
+            byProcedure.Select(x => new ProcedureTotal(x.Procedure, x.Count, Money.ToYuan(x.Fen))), JsonSerializerOptions.Web);
     }
 
     /// <summary>四眼原则: a county approver who did not draw the run up approves it, after its control totals are checked

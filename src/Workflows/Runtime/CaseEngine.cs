@@ -112,6 +112,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             Step = procedure.Definition.Start,
             ApplicantName = applicant.Name!.Trim(),
             ApplicantIdNumber = idNumber,
+            ApplicantBankAccount = bankAccount,
             CreatedAt = Now,
             UpdatedAt = Now,
             CreatedBy = actor.Username,
@@ -202,6 +203,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         var data = JsonNode.Parse(record.DataJson)!.AsObject();
         data["applicant"]!["bankAccount"] = account;
         record.DataJson = data.ToJsonString();
+        record.ApplicantBankAccount = account;
         record.UpdatedAt = Now;
         (task.Status, task.Outcome, task.CompletedBy, task.CompletedAt) = (TaskStatus.Completed, command.Outcome, actor.Username, Now);
         task.Version++;

@@ -87,6 +87,7 @@ internal sealed partial class CaseRun
             Id = Guid.CreateVersion7(),
             CaseId = _case.Id,
             RegionCode = _case.RegionCode,
+            Procedure = _case.Procedure,
             Period = period,
             Instalment = ++_case.PaymentCount,
             PaymentKey = key,
@@ -96,7 +97,7 @@ internal sealed partial class CaseRun
             BasisJson = basis.ToJsonString(),
             PayeeName = _case.ApplicantName,
             PayeeIdNumber = _case.ApplicantIdNumber,
-            BankAccount = _root["applicant"]?["bankAccount"]?.GetValue<string>() is { Length: > 0 } account ? account : null,
+            BankAccount = _case.ApplicantBankAccount,
             ResultAt = paid ? Now : null,
         };
         _engine.Pay(payment);

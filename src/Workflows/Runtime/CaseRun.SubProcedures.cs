@@ -22,6 +22,7 @@ internal sealed partial class CaseRun
             Step = procedure.Definition.Start,
             ApplicantName = _case.ApplicantName,
             ApplicantIdNumber = _case.ApplicantIdNumber,
+            ApplicantBankAccount = _case.ApplicantBankAccount,
             CreatedAt = Now,
             UpdatedAt = Now,
             CreatedBy = _actor.Username,

@@ -26,6 +26,9 @@ public sealed class Api(HttpClient http)
 
     public Task<HttpResponseMessage> PutAsync(string path, object body) => http.PutAsJsonAsync(path, body);
     public Task<HttpResponseMessage> GetAsync(string path) => http.GetAsync(path);
+    public Task<HttpResponseMessage> PatchAsync(string path, object body) => http.PatchAsJsonAsync(path, body);
+
+    public async Task<JsonNode> PatchOk(string path, object body) => await Expect(await PatchAsync(path, body), HttpStatusCode.OK);
 
     public async Task<JsonNode> PostOk(string path, object? body = null, HttpStatusCode status = HttpStatusCode.OK) =>
         await Expect(await PostAsync(path, body), status);

@@ -22,6 +22,7 @@ public sealed class TaskListener : IAsyncDisposable
             connection.On<JsonObject>(type, task =>
                 Events.Enqueue(new Event(type, task["id"]!.GetValue<string>(), task["step"]!.GetValue<string>())));
         connection.On<Guid>("taskRemoved", id => Events.Enqueue(new Event("taskRemoved", id.ToString(), null)));
+        connection.Closed += _ => { _closed.TrySetResult(); return Task.CompletedTask; };
     }
 
     public static async Task<TaskListener> ConnectAsync(Uri server, string username, string password = Seed.Password)
@@ -36,6 +37,10 @@ public sealed class TaskListener : IAsyncDisposable
         await connection.StartAsync();
         return listener;
     }
+
+    /// <summary>Completes when the server closes the connection.</summary>
+    public Task Closed => _closed.Task;
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public Task<IReadOnlyList<JsonObject>> InboxAsync() => _connection.InvokeAsync<IReadOnlyList<JsonObject>>("Inbox");
 

@@ -35,6 +35,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("disabled");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasColumnType("text")
@@ -54,6 +58,18 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("roles");
+
+                    b.Property<int>("Stamp")
+                        .HasColumnType("integer")
+                        .HasColumnName("stamp");
+
+                    b.Property<DateTime?>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("updated_by");
 
                     b.Property<string>("Username")
                         .IsRequired()
@@ -229,6 +245,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.Property<long?>("AmountFen")
                         .HasColumnType("bigint")
                         .HasColumnName("amount_fen");
+
+                    b.Property<string>("ApplicantBankAccount")
+                        .HasColumnType("text")
+                        .HasColumnName("applicant_bank_account");
 
                     b.Property<string>("ApplicantIdNumber")
                         .IsRequired()
@@ -619,6 +639,11 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.Property<string>("Period")
                         .HasColumnType("text")
                         .HasColumnName("period");
+
+                    b.Property<string>("Procedure")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("procedure");
 
                     b.Property<string>("RegionCode")
                         .IsRequired()

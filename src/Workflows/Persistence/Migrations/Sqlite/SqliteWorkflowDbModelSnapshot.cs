@@ -28,6 +28,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<bool>("Disabled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("disabled");
+
                     b.Property<string>("DisplayName")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -47,6 +51,18 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("roles");
+
+                    b.Property<int>("Stamp")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("stamp");
+
+                    b.Property<DateTime?>("UpdatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("UpdatedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("updated_by");
 
                     b.Property<string>("Username")
                         .IsRequired()
@@ -220,6 +236,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.Property<long?>("AmountFen")
                         .HasColumnType("INTEGER")
                         .HasColumnName("amount_fen");
+
+                    b.Property<string>("ApplicantBankAccount")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("applicant_bank_account");
 
                     b.Property<string>("ApplicantIdNumber")
                         .IsRequired()
@@ -602,6 +622,11 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.Property<string>("Period")
                         .HasColumnType("TEXT")
                         .HasColumnName("period");
+
+                    b.Property<string>("Procedure")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("procedure");
 
                     b.Property<string>("RegionCode")
                         .IsRequired()
