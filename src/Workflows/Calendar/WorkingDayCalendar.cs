@@ -32,8 +32,6 @@ public sealed class WorkingDayCalendar
 
     public IReadOnlyCollection<CalendarYear> All => _days.Years.Values;
 
-    public bool Holds(int year) => _days.Years.ContainsKey(year);
-
     /// <summary>Replaces every year at once (later entries of the same year win).</summary>
     public void Replace(IEnumerable<CalendarYear> years) => _days = Of(years);
 

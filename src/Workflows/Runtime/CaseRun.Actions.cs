@@ -70,7 +70,7 @@ internal sealed partial class CaseRun
             return;
         }
         var atOnce = step.PaidAtOnce && DebitReserveFund(step, amount);
-        var period = step.Period == "monthly" ? Calendar.WorkingDayCalendar.ChinaDate(Now).ToString("yyyy-MM") : null;
+        var period = step.Period == "monthly" ? Period.Of(Now) : null;
         var instalment = _case.PaymentCount + 1;
         var payment = AddPayment(period, PaymentRecord.KeyFor(period, instalment), amount, basis, atOnce);
         _case.AmountFen = (_case.AmountFen ?? 0) + payment.AmountFen;

@@ -14,11 +14,7 @@ internal sealed partial class CaseRun
     /// <summary>Whether the county's regular run of this month was drawn already (read when a grant is within reach).</summary>
     private bool _monthDrawn;
 
-    private string ThisMonth => Calendar.WorkingDayCalendar.ChinaDate(Now).ToString("yyyy-MM", CultureInfo.InvariantCulture);
-
-    private static string MonthsAfter(string period, int months) =>
-        DateOnly.ParseExact(period + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture).AddMonths(months)
-            .ToString("yyyy-MM", CultureInfo.InvariantCulture);
+    private string ThisMonth => Period.Of(Now);
 
     private void RunBenefitAction(StepDefinition step)
     {
@@ -76,9 +72,9 @@ internal sealed partial class CaseRun
     /// the county's next run takes; the (case, period) key keeps any run from paying a month twice.</summary>
     private void PayArrears(StepDefinition step, decimal amount, JsonObject basis)
     {
-        var last = _monthDrawn ? ThisMonth : MonthsAfter(ThisMonth, -1);
+        var last = _monthDrawn ? ThisMonth : Period.After(ThisMonth, -1);
         if (_benefit!.UntilPeriod is { } until && string.CompareOrdinal(until, last) < 0) last = until;
-        for (var period = _benefit.FromPeriod; string.CompareOrdinal(period, last) <= 0; period = MonthsAfter(period, 1))
+        for (var period = _benefit.FromPeriod; string.CompareOrdinal(period, last) <= 0; period = Period.After(period, 1))
         {
             var payment = AddPayment(period, period, amount, basis, paid: false);
             Record(step.Id, "payment-created", details: new JsonObject { ["period"] = payment.Period, ["amount"] = amount });
@@ -90,12 +86,11 @@ internal sealed partial class CaseRun
     private string MonthOf(StepDefinition step, string expression)
     {
         var value = Scope().Evaluate(expression).ToString();
-        var month = value.Length >= 7 ? value[..7] : value;
-        if (!DateOnly.TryParseExact(month + "-01", "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var first)
-            || (value.Length > 7 && !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _)))
+        var isDate = value.Length == 10 && DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _);
+        var month = isDate ? value[..7] : value;
+        if (!Period.IsWellFormed(month))
             throw new InvalidOperationException($"Step '{step.Id}': '{expression}' gave '{value}', not a month (YYYY-MM) or a date.");
-        var today = Calendar.WorkingDayCalendar.ChinaDate(Now);
-        if (Math.Abs((first.Year - today.Year) * 12 + first.Month - today.Month) > 120)
+        if (string.CompareOrdinal(month, Period.After(ThisMonth, -120)) < 0 || string.CompareOrdinal(month, Period.After(ThisMonth, 120)) > 0)
             throw new InvalidOperationException($"Step '{step.Id}': the month {month} is more than ten years from now.");
         return month;
     }
@@ -116,7 +111,7 @@ internal sealed partial class CaseRun
         var benefit = RequireBenefit(step);
         var months = (int)Scope().Money(step.Months!);
         if (months < 0) throw new InvalidOperationException($"Step '{step.Id}': months must not be negative, got {months}.");
-        (benefit.UntilPeriod, benefit.UpdatedAt) = (MonthsAfter(ThisMonth, months), Now);
+        (benefit.UntilPeriod, benefit.UpdatedAt) = (Period.After(ThisMonth, months), Now);
         Changed("gradual-exit", _lastComment);
         Record(step.Id, "benefit-gradual-exit", details: new JsonObject { ["months"] = months, ["until"] = benefit.UntilPeriod });
     }

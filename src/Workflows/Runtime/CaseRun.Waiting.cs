@@ -11,9 +11,7 @@ internal sealed partial class CaseRun
 {
     private void Wait(StepDefinition step)
     {
-        var (due, provisional) = step is { Period: "monthly", Months: { } months }
-            ? (DueDates.OfMonths(Now, MonthsToWait(step, months)), false)
-            : DueDates.OfWait(_engine.Calendar, step, Now);
+        var (due, provisional) = DueDates.OfWait(_engine.Calendar, step, Now, step.Months is { } months ? MonthsToWait(step, months) : 1);
         _case.WaitTimerId = AddTimer(step, TimerKind.StepWait, due, taskId: null, provisional);
         Record(step.Id, "waiting", details: Until(due, provisional));
     }

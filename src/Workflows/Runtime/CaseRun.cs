@@ -86,7 +86,7 @@ internal sealed partial class CaseRun : IStepEffects
         if (reach.MayGrantBenefit)
         {
             var county = RegionCode.AtLevel(record.RegionCode, RegionLevel.County);
-            var month = Calendar.WorkingDayCalendar.ChinaDate(engine.Now).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+            var month = Payments.Period.Of(engine.Now);
             run._monthDrawn = await db.PayrollRuns.AnyAsync(r => r.RegionCode == county && r.Period == month && !r.Supplementary, ct);
         }
         if (reach.MayPayAtOnce && RegionCode.LevelOf(record.RegionCode) >= RegionLevel.Township)
