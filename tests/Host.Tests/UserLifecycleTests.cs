@@ -54,6 +54,21 @@ public sealed class UserLifecycleTests(PostgresFixture postgres) : PostgresTest(
     }
 
     [Fact]
+    public async Task A_change_made_on_another_host_closes_the_push_connections_within_the_stamp_check()
+    {
+        var database = await NewDatabaseAsync();
+        var settings = new Dictionary<string, string?> { ["Auth:StampCheckSeconds"] = "1" };
+        var serving = StartOn(database, settings: settings, kestrel: true);
+        await Seed.RunAsync(serving);
+        var other = StartOn(database, settings: settings);
+        await using var pushes = await TaskListener.ConnectAsync(serving.Address!, Seed.TownshipOfficer);
+        await (await other.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword))
+            .PatchOk($"/api/admin/users/{Seed.TownshipOfficer}", new { disabled = true });
+        // The serving host learns it from the shared database, not from the host that made the change.
+        Assert.Same(pushes.Closed, await Task.WhenAny(pushes.Closed, Task.Delay(TimeSpan.FromSeconds(10))));
+    }
+
+    [Fact]
     public async Task A_disabled_user_cannot_sign_in_and_a_new_password_ends_the_old_tokens()
     {
         var host = StartOn(await NewDatabaseAsync());
@@ -69,9 +84,11 @@ public sealed class UserLifecycleTests(PostgresFixture postgres) : PostgresTest(
 
         await admin.PatchOk($"/api/admin/users/{Seed.Caseworker}", new { disabled = false });
         token = await TokenAsync(host, Seed.Caseworker);
-        // A name change alone does not end a session.
-        await admin.PatchOk($"/api/admin/users/{Seed.Caseworker}", new { displayName = "东风社区协理员" });
         Assert.Equal(HttpStatusCode.OK, (await WithTokenAsync(host, token, HttpMethod.Get, "/api/tasks")).StatusCode);
+        // Any change ends the tokens issued before it (API.md), a new name too: the next sign-in carries what is now true.
+        await admin.PatchOk($"/api/admin/users/{Seed.Caseworker}", new { displayName = "东风社区协理员" });
+        Assert.Equal(HttpStatusCode.Unauthorized, (await WithTokenAsync(host, token, HttpMethod.Get, "/api/tasks")).StatusCode);
+        token = await TokenAsync(host, Seed.Caseworker);
         await Api.Expect(await admin.PostAsync($"/api/admin/users/{Seed.Caseworker}/password", new { password = "new-password-456" }),
             HttpStatusCode.NoContent);
         Assert.Equal(HttpStatusCode.Unauthorized, (await WithTokenAsync(host, token, HttpMethod.Get, "/api/tasks")).StatusCode);

@@ -151,13 +151,10 @@ public static class AdminEndpoints
     /// <summary>The user, if the caller administers them: a province admin their province's users, never a system admin.</summary>
     private static async Task<UserRecord> AdministeredUserAsync(string username, Actor actor, WorkflowDb db, CancellationToken ct)
     {
+        Authorise.Role(actor, Roles.SystemAdmin, Roles.ProvinceAdmin);
         var user = await db.Users.FirstOrDefaultAsync(u => u.Username == username, ct);
         if (user is null || (!actor.Has(Roles.SystemAdmin) && !actor.Covers(user.RegionCode)))
-        {
-            Authorise.Role(actor, Roles.SystemAdmin, Roles.ProvinceAdmin);
             throw new NotFoundProblem($"No user {username} in your jurisdiction.");
-        }
-        Authorise.Administers(actor, user.RegionCode, "username");
         if (!actor.Has(Roles.SystemAdmin) && user.RoleList.Contains(Roles.SystemAdmin))
             throw new ForbiddenProblem("Only a system admin may change a system admin.");
         return user;
@@ -166,8 +163,8 @@ public static class AdminEndpoints
     private static async Task<Ok<AuthEndpoints.UserView>> GetUser(string username, HttpContext http, WorkflowDb db, CancellationToken ct) =>
         TypedResults.Ok(AuthEndpoints.View(await AdministeredUserAsync(username, http.User.Actor(), db, ct)));
 
-    /// <summary>Roles, region, name or status changed (API.md). A change of what the user may do moves their stamp, so
-    /// every token issued before is refused from the next request on.</summary>
+    /// <summary>Roles, region, name or status changed (API.md): the change moves the user's stamp, so every token issued
+    /// before it is refused from the next request on, and the user signs in again as they now are.</summary>
     private static async Task<Ok<AuthEndpoints.UserView>> ChangeUser(string username, UserChangeBody body, HttpContext http,
         WorkflowDb db, TimeProvider clock, Notifications.HubSessions sessions, CancellationToken ct)
     {
@@ -189,15 +186,13 @@ public static class AdminEndpoints
             throw new InvalidInput(body.Disabled == true ? "disabled" : body.Roles is not null ? "roles" : "regionCode",
                 "不能停用或更改自己的权限，请由另一位管理员办理 (an admin cannot disable or re-scope themselves)");
 
-        var roles = body.Roles is null ? user.Roles : string.Join(',', body.Roles.Distinct());
-        var changesAccess = roles != user.Roles || (body.RegionCode ?? user.RegionCode) != user.RegionCode
-                            || (body.Disabled ?? user.Disabled) != user.Disabled;
-        (user.Roles, user.RegionCode, user.Disabled) = (roles, body.RegionCode ?? user.RegionCode, body.Disabled ?? user.Disabled);
+        if (body.Roles is not null) user.Roles = string.Join(',', body.Roles.Distinct());
+        (user.RegionCode, user.Disabled) = (body.RegionCode ?? user.RegionCode, body.Disabled ?? user.Disabled);
         if (body.DisplayName is { } name) user.DisplayName = name.Trim();
-        if (changesAccess) user.Stamp++;
+        user.Stamp++;
         (user.UpdatedAt, user.UpdatedBy) = (clock.GetUtcNow().UtcDateTime, actor.Username);
         await db.SaveChangesAsync(ct);
-        if (changesAccess) sessions.End(user.Username);
+        sessions.End(user.Username);
         return TypedResults.Ok(AuthEndpoints.View(user));
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Persistence;
@@ -12,7 +11,11 @@ namespace Workflows.Host.Auth;
 /// </summary>
 public static class TokenStamps
 {
-    private sealed record UserState(int Stamp, bool Disabled);
+    /// <summary>What decides whether a token still holds: the user's stamp and status.</summary>
+    public sealed record UserState(int Stamp, bool Disabled)
+    {
+        public bool Admits(int tokenStamp) => !Disabled && Stamp == tokenStamp;
+    }
 
     private static readonly PerModel<Func<WorkflowDb, string, Task<UserState?>>> StateOf = new(() =>
         EF.CompileAsyncQuery((WorkflowDb db, string username) =>
@@ -21,9 +24,7 @@ public static class TokenStamps
     public static async Task<bool> HoldsAsync(ClaimsPrincipal principal, WorkflowDb db)
     {
         if (principal.Identity?.Name is not { } username) return false;
-        // Tokens issued before stamps existed carry none: they hold only for a user never changed since.
-        var stamp = int.TryParse(principal.FindFirstValue(Tokens.StampClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
         var state = await StateOf.For(db)(db, username);
-        return state is { Disabled: false } && state.Stamp == stamp;
+        return state is not null && state.Admits(Tokens.StampOf(principal));
     }
 }

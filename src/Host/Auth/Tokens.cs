@@ -41,6 +41,12 @@ public sealed class Tokens(IConfiguration configuration, TimeProvider clock)
         return (new JwtSecurityTokenHandler().WriteToken(token), expires);
     }
 
+    /// <summary>The user's stamp the token was issued with; tokens from before stamps existed carry none, which reads as
+    /// 0, the stamp of a user never changed since.</summary>
+    public static int StampOf(ClaimsPrincipal principal) =>
+        int.TryParse(principal.FindFirstValue(StampClaim), System.Globalization.NumberStyles.None,
+            System.Globalization.CultureInfo.InvariantCulture, out var stamp) ? stamp : 0;
+
     public async Task LoadKeyAsync(WorkflowDb db, CancellationToken ct = default)
     {
         if (configuration["Auth:SigningKey"] is { Length: >= 32 } configured)

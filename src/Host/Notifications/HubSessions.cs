@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
-using System.Security.Claims;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Host.Auth;
@@ -24,8 +22,7 @@ public sealed class HubSessions
     public void Opened(HubCallerContext context)
     {
         var user = context.User!;
-        var stamp = int.TryParse(user.FindFirstValue(Tokens.StampClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : 0;
-        _open[context.ConnectionId] = new Session(user.Identity!.Name!, stamp, context);
+        _open[context.ConnectionId] = new Session(user.Identity!.Name!, Tokens.StampOf(user), context);
     }
 
     public void Closed(string connectionId) => _open.TryRemove(connectionId, out _);
@@ -43,8 +40,8 @@ public sealed class HubSessions
         if (sessions.Count == 0) return;
         var names = sessions.Select(s => s.Username).Distinct().ToList();
         var current = await db.Users.AsNoTracking().Where(u => names.Contains(u.Username))
-            .ToDictionaryAsync(u => u.Username, u => u.Disabled ? -1 : u.Stamp, ct);
-        foreach (var session in sessions.Where(s => current.GetValueOrDefault(s.Username, -1) != s.Stamp))
+            .ToDictionaryAsync(u => u.Username, u => new TokenStamps.UserState(u.Stamp, u.Disabled), ct);
+        foreach (var session in sessions.Where(s => current.GetValueOrDefault(s.Username)?.Admits(s.Stamp) != true))
             session.Context.Abort();
     }
 }
