@@ -4,5 +4,5 @@ import { defineConfig } from "vite";
 export default defineConfig({
   esbuild: { jsx: "automatic" },
   build: { outDir: "../Host/wwwroot", emptyOutDir: true },
-  server: { proxy: { "/api": "http://127.0.0.1:5080", "/hubs": { target: "http://127.0.0.1:5080", ws: true } } },
+  server: { proxy: { "/api": "http://127.0.0.1:5080", "/health": "http://127.0.0.1:5080", "/hubs": { target: "http://127.0.0.1:5080", ws: true } } },
 });

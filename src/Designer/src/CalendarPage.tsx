@@ -2,7 +2,9 @@ import { useEffect, useState } from "react";
 import { ApiError, request, type Session } from "./api";
 
 interface YearSummary { year: number; holidays: number; holidayDays: number; workdays: number; source: string; updatedAt: string; updatedBy: string }
+/** The years held, and how far they reach from today as /health/ready reports it (the one place that computes it). */
 interface Calendars { years: YearSummary[]; heldThrough?: string | null; daysLeft?: number | null }
+interface Ready { calendar: { heldThrough: string | null; daysLeft: number | null } }
 interface YearDocument { holidays: [string, string, string][]; workdays: string[] }
 
 const example = `{
@@ -27,7 +29,13 @@ export function CalendarPage({ session, onBack }: { session: Session; onBack: ()
   const [errors, setErrors] = useState<[string, string[]][]>([]);
   const token = session.accessToken;
 
-  const load = () => request<Calendars>("GET", "/api/admin/calendars", token).then(setCalendars);
+  const load = async () => {
+    const [years, ready] = await Promise.all([
+      request<YearSummary[]>("GET", "/api/admin/calendars", token),
+      request<Ready>("GET", "/health/ready"),
+    ]);
+    setCalendars({ years, ...ready.calendar });
+  };
   useEffect(() => { void load(); }, [token]);
 
   const show = async (y: number) => {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Workflows.Access;
 using Workflows.Calendar;
 using Workflows.Host.Auth;
@@ -15,7 +16,6 @@ public static class CalendarEndpoints
 {
     public sealed record YearSummary(int Year, int Holidays, int HolidayDays, int Workdays, string Source, DateTime UpdatedAt,
         string UpdatedBy);
-    public sealed record CalendarsView(YearSummary[] Years, DateOnly? HeldThrough, int? DaysLeft);
     public sealed record PutView(int Year, JsonObject Document, string Source, DateTime UpdatedAt, string UpdatedBy, int Recomputed);
 
     public static void MapCalendars(this IEndpointRouteBuilder app)
@@ -26,21 +26,9 @@ public static class CalendarEndpoints
         group.MapPut("/{year:int}", Put);
     }
 
-    private static async Task<Ok<CalendarsView>> List(WorkflowDb db, WorkingDayCalendar calendar, TimeProvider clock,
-        CancellationToken ct)
-    {
-        var rows = await CalendarStore.RowsAsync(db, ct);
-        var (through, left) = Horizon(calendar, clock);
-        return TypedResults.Ok(new CalendarsView([.. rows.Select(Summary)], through, left));
-    }
-
-    /// <summary>The last day of held data from today on, and how many days remain until it.</summary>
-    public static (DateOnly? Through, int? DaysLeft) Horizon(WorkingDayCalendar calendar, TimeProvider clock)
-    {
-        var today = WorkingDayCalendar.ChinaDate(clock.GetUtcNow().UtcDateTime);
-        var through = calendar.HeldThrough(today);
-        return (through, through is { } t ? t.DayNumber - today.DayNumber : null);
-    }
+    /// <summary>The years held (API.md), oldest first; how far they reach from today is /health/ready's to say.</summary>
+    private static async Task<Ok<YearSummary[]>> List(WorkflowDb db, CancellationToken ct) =>
+        TypedResults.Ok((await CalendarStore.RowsAsync(db, ct)).Select(Summary).ToArray());
 
     private static YearSummary Summary(CalendarYearRecord row)
     {
@@ -51,7 +39,7 @@ public static class CalendarEndpoints
 
     private static async Task<Ok<JsonObject>> Get(int year, WorkflowDb db, CancellationToken ct)
     {
-        var row = (await CalendarStore.RowsAsync(db, ct)).FirstOrDefault(r => r.Year == year)
+        var row = await db.CalendarYears.AsNoTracking().FirstOrDefaultAsync(r => r.Year == year, ct)
                   ?? throw new NotFoundProblem($"日历中没有 {year} 年的数据 (no holiday data for {year}).");
         return TypedResults.Ok(CalendarStore.Read(row).ToJson());
     }

@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Workflows.Calendar;
-using Workflows.Host.Calendar;
 using Workflows.Persistence;
 using Workflows.Timers;
 
@@ -47,7 +46,9 @@ public static class Health
 
     private static CalendarHealth Of(WorkingDayCalendar calendar, TimeProvider clock, int warnDays)
     {
-        var (through, left) = CalendarEndpoints.Horizon(calendar, clock);
+        var today = WorkingDayCalendar.ChinaDate(clock.GetUtcNow().UtcDateTime);
+        var through = calendar.HeldThrough(today);
+        var left = through is { } t ? t.DayNumber - today.DayNumber : (int?)null;
         var warning = through is null
             ? "节假日数据不含今年：时限按周一至周五暂定计算 (no holiday data for this year: deadlines are provisional)"
             : left < warnDays
