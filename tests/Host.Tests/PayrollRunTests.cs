@@ -96,6 +96,7 @@ public abstract class PayrollRunSmokeTests : HostedTest
             .Cast<IDictionary<string, object>>().ToList();
         Assert.Equal(3, sheet.Count);
         Assert.Equal((paymentIds[0], "6222020200112233445"), (sheet[0]["付款编号"]?.ToString(), sheet[0]["银行账号"]?.ToString()));
+        Assert.Equal("800.00", sheet[0]["金额"]?.ToString()); // yuan with 2 decimals (API.md), as in the CSV
         Assert.Equal("3", xlsx.Headers.GetValues("X-Batch-Count").Single());
         await Api.ExpectProblem(await finance.GetAsync($"/api/payroll-runs/{runId}/bank-file?format=pdf"), HttpStatusCode.UnprocessableEntity, "format");
         Assert.Equal("sent", (await finance.GetOk($"/api/payroll-runs/{runId}"))["status"]!.GetValue<string>());
@@ -117,9 +118,10 @@ public abstract class PayrollRunSmokeTests : HostedTest
         Assert.Equal(("账户已销户", "6222***********3445"), (failed["failureReason"]!.GetValue<string>(), failed["bankAccount"]!.GetValue<string>()));
         Assert.Contains("********", failed["payeeIdNumber"]!.GetValue<string>());
 
+        // The bank writes the account in groups: compared as the digits it was sent with.
         var rest = $"""
             付款编号,银行账号,金额,结果,失败原因
-            {paymentIds[2]},6222020200112233445,1000.00,成功,
+            {paymentIds[2]},6222 0202 0011 2233 445,1000.00,成功,
             """;
         Assert.Equal((1, 0, 0, 0, "reconciled"), Counts(await ReturnAsync(finance, runId, rest, HttpStatusCode.OK)));
         var reconciled = await finance.GetOk($"/api/payroll-runs/{runId}");

@@ -87,6 +87,14 @@ public sealed class ReserveFundTests(PostgresFixture postgres) : PostgresTest(po
             HttpStatusCode.UnprocessableEntity, "townshipCode");
         await Api.ExpectProblem(await responder.PostAsync($"/api/reserve-funds/{Seed.Township}/allocations", new { amount = 10 }),
             HttpStatusCode.Forbidden);
+        // A finance officer of the township itself does not put money into its own fund: its county does (API.md).
+        await (await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword)).PostOk("/api/admin/users", new
+        {
+            username = "township-finance", password = Seed.Password, displayName = "乡镇财政", roles = new[] { "finance-officer" },
+            regionCode = Seed.Township,
+        }, HttpStatusCode.Created);
+        await Api.ExpectProblem(await (await host.LoginAsync("township-finance")).PostAsync($"/api/reserve-funds/{Seed.Township}/allocations",
+            new { amount = 10 }), HttpStatusCode.Forbidden);
         var other = await host.LoginAsync(Seed.OtherTownshipOfficer);
         await Api.ExpectProblem(await other.GetAsync($"/api/reserve-funds/{Seed.Township}"), HttpStatusCode.NotFound);
         Assert.Empty((await county.GetOk($"/api/reserve-funds/{Seed.Township}"))["entries"]!.AsArray());

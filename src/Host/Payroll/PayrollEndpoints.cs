@@ -102,7 +102,7 @@ public static class PayrollEndpoints
     {
         var export = await new BankFile(db, clock).ExportAsync(id, format, encoding, http.User.Actor(), ct);
         http.Response.Headers["X-Batch-Count"] = export.Count.ToString();
-        http.Response.Headers["X-Batch-Total"] = Money.ToYuan(export.TotalFen).ToString("0.00", System.Globalization.CultureInfo.InvariantCulture);
+        http.Response.Headers["X-Batch-Total"] = BankFile.Yuan(export.TotalFen);
         http.Response.Headers["X-Content-SHA256"] = export.Sha256;
         http.Response.RegisterForDispose(export);
         return TypedResults.PhysicalFile(export.Path, export.ContentType, export.FileName);

@@ -28,7 +28,8 @@ public sealed class BankFile(WorkflowDb db, TimeProvider clock)
     public static readonly string[] Formats = ["csv", "xlsx"];
     public static readonly string[] Encodings = ["utf-8", "gbk"];
 
-    /// <summary>What the bank shows the recipient: the kind of money and its month.</summary>
+    /// <summary>摘要 (API.md: procedure and period): what the bank shows the recipient, the kind of money by its usual name
+    /// and its month; a procedure without a name here shows its key.</summary>
     private static readonly Dictionary<string, string> Summaries = new()
     {
         ["dibao"] = "低保金", ["tekun"] = "特困供养金", ["orphan-support"] = "孤儿基本生活费", ["temporary-aid"] = "临时救助金",
@@ -87,14 +88,14 @@ public sealed class BankFile(WorkflowDb db, TimeProvider clock)
     private IQueryable<Row> Rows(PayrollRunRecord run) =>
         from p in db.Payments.AsNoTracking()
         where p.RunId == run.Id
-        join c in db.Cases on p.CaseId equals c.Id
         orderby p.Id
-        select new Row(p.Id, p.PayeeName, p.PayeeIdNumber, p.BankAccount, p.AmountFen, c.Procedure);
+        select new Row(p.Id, p.PayeeName, p.PayeeIdNumber, p.BankAccount, p.AmountFen, p.Procedure);
 
     private string Summary(PayrollRunRecord run, Row row) =>
-        (Summaries.TryGetValue(row.Procedure, out var kind) ? kind : "救助金") + run.Period;
+        (Summaries.TryGetValue(row.Procedure, out var kind) ? kind : row.Procedure) + run.Period;
 
-    private static string Yuan(long fen) => Money.ToYuan(fen).ToString("0.00", CultureInfo.InvariantCulture);
+    /// <summary>金额: yuan with 2 decimals, as API.md writes it, in every format.</summary>
+    public static string Yuan(long fen) => Money.ToYuan(fen).ToString("0.00", CultureInfo.InvariantCulture);
 
     private async Task<(int, long, string)> WriteCsvAsync(string path, PayrollRunRecord run, Encoding encoding, CancellationToken ct)
     {
@@ -139,7 +140,7 @@ public sealed class BankFile(WorkflowDb db, TimeProvider clock)
                 yield return new Dictionary<string, object>
                 {
                     ["序号"] = count, ["付款编号"] = row.PaymentId.ToString(), ["姓名"] = row.Name, ["身份证号"] = row.IdNumber,
-                    ["银行账号"] = row.Account ?? "", ["金额"] = Money.ToYuan(row.AmountFen), ["摘要"] = Summary(run, row),
+                    ["银行账号"] = row.Account ?? "", ["金额"] = Yuan(row.AmountFen), ["摘要"] = Summary(run, row),
                 };
             }
         }

@@ -11,8 +11,7 @@ namespace Workflows.Payroll;
 
 /// <summary>What one bank return did: rows matched and paid or failed, rows whose payment id is not in the run, and rows
 /// whose account or amount differ from what was sent (changed nothing). Importing the same file again reports the same.</summary>
-public sealed record BankReturnResult(int Rows, int Paid, int Failed, int Unmatched, int Mismatched, string RunStatus,
-    IReadOnlyList<Guid> NewlyFailed);
+public sealed record BankReturnResult(int Rows, int Paid, int Failed, int Unmatched, int Mismatched, string RunStatus);
 
 /// <summary>
 /// The bank's result file (回盘文件) for a sent run: <c>付款编号,银行账号,金额,结果,失败原因</c>. The whole file is checked
@@ -96,7 +95,9 @@ public sealed class BankReturn(WorkflowDb db, TimeProvider clock, CaseEngine eng
             if (result is not (Success or Failure)) { errors.Add(At(3), $"第 {row} 行：应为“成功”或“失败” (成功 or 失败)"); ok = false; }
             var reason = Field(4);
             if (result == Failure && reason.Length == 0) { errors.Add(At(4), $"第 {row} 行：失败须写明原因 (a failure needs its reason)"); ok = false; }
-            if (ok) lines.Add(new Line(row, id, account, Money.ToFen(yuan), result == Success, reason.Length > 0 ? reason : null));
+            // The account as the bank writes it (in groups, with dashes) is compared as the digits the file was sent with.
+            if (ok) lines.Add(new Line(row, id, BankAccountCorrection.Normalise(account) ?? account, Money.ToFen(yuan), result == Success,
+                reason.Length > 0 ? reason : null));
         }
         if (lines.Count == 0 && !errors.Any) errors.Add("rows", "回盘文件没有数据行 (the file has no rows)");
         errors.ThrowIfAny();
@@ -117,7 +118,7 @@ public sealed class BankReturn(WorkflowDb db, TimeProvider clock, CaseEngine eng
             is { } earlier)
         {
             var runStatus = await db.PayrollRuns.Where(r => r.Id == run.Id).Select(r => r.Status).SingleAsync(ct);
-            return new BankReturnResult(earlier.Rows, earlier.Paid, earlier.Failed, earlier.Unmatched, earlier.Mismatched, runStatus, []);
+            return new BankReturnResult(earlier.Rows, earlier.Paid, earlier.Failed, earlier.Unmatched, earlier.Mismatched, runStatus);
         }
         foreach (var chunk in lines.Chunk(Chunk))
         {
@@ -151,7 +152,7 @@ public sealed class BankReturn(WorkflowDb db, TimeProvider clock, CaseEngine eng
         });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return new BankReturnResult(lines.Count, paid, failed, unmatched, mismatched, status, newlyFailed);
+        return new BankReturnResult(lines.Count, paid, failed, unmatched, mismatched, status);
     }
 
     /// <summary>The run's paid and failed figures from its payments; reconciled once none is waiting for an answer.</summary>

@@ -68,7 +68,7 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
         else
         {
             await TakePendingAsync(run, ct);
-            var taken = await TotalsOfRunAsync(run, ct);
+            List<ProcedureFen> taken = db.IsPostgres ? await TotalsOfRunAsync(run, ct) : [];
             var written = await PayBenefitsAsync(run, ct);
             totals = written is null ? await TotalsOfRunAsync(run, ct) : [.. taken, .. written];
         }
@@ -251,8 +251,7 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
             errors.Add("period", "应为 YYYY-MM (a month, YYYY-MM)");
         else
         {
-            var today = WorkingDayCalendar.ChinaDate(Now);
-            var latest = new DateOnly(today.Year, today.Month, 1).AddMonths(1).ToString("yyyy-MM", CultureInfo.InvariantCulture);
+            var latest = Period.After(Period.Of(Now), 1);
             if (string.CompareOrdinal(period, latest) > 0)
                 errors.Add("period", $"最晚为下月 {latest} (at most next month)");
         }

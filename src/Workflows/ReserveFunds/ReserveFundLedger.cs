@@ -30,6 +30,9 @@ public sealed class ReserveFundLedger(WorkflowDb db, TimeProvider clock)
         if (note?.Length > 200) errors.Add("note", "最多 200 个字符 (at most 200 characters)");
         errors.ThrowIfAny();
         await CheckAsync(township, actor, Keepers, ct);
+        // API.md: the county's officers keep the fund; a township's own officers never put money into it.
+        if (RegionCode.LevelOf(actor.RegionCode) > RegionLevel.County)
+            throw new ForbiddenProblem("备用金由县级民政、财政部门拨付和收回 (a township's fund is kept by its county).");
         var fen = Money.ToFen(amount!.Value);
         var fund = await db.ReserveFunds.FirstOrDefaultAsync(f => f.TownshipCode == township, ct);
         if (fund is null) db.ReserveFunds.Add(fund = new ReserveFundRecord { TownshipCode = township });

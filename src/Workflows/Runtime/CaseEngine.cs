@@ -387,7 +387,6 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
 
     private IEnumerable<HistoryRecord> RecordedFor(Guid caseId) => _recorded.Where(h => h.CaseId == caseId);
 
-    /// <summary>The case's payments when this command made every one of them (the case counts them all), else null.</summary>
     /// <summary>The case's payments when this command made all of them, else null (the reply reads them). A case holding
     /// a benefit never knows them all: the county's payroll runs add its months.</summary>
     private List<PaymentRecord>? PaymentsIfAllMade(CaseRecord record)
