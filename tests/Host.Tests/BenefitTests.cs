@@ -12,7 +12,7 @@ namespace Workflows.Host.Tests;
 /// </summary>
 public abstract class BenefitSmokeTests : HostedTest
 {
-    private static readonly JsonObject Definition = JsonNode.Parse("""
+    protected static readonly JsonObject Definition = JsonNode.Parse("""
     {
       "key": "dibao", "regionCode": "22", "name": "最低生活保障（待遇测试）",
       "parameters": { "monthly": 600, "gradualExitMonths": 1 },
@@ -118,7 +118,7 @@ public abstract class BenefitSmokeTests : HostedTest
         Assert.Equal("closed", ended["status"]!.GetValue<string>());
     }
 
-    private static async Task<JsonNode> ReviewAsync(ServiceHost host, string caseId, object completion)
+    protected static async Task<JsonNode> ReviewAsync(ServiceHost host, string caseId, object completion)
     {
         var township = await host.LoginAsync(Seed.TownshipOfficer);
         var task = (await township.GetOk($"/api/cases/{caseId}"))["openTasks"]![0]!;
@@ -140,6 +140,43 @@ public sealed class PostgresBenefitTests(PostgresFixture postgres) : BenefitSmok
 {
     protected override string Provider => "Postgres";
     protected override Task<string> NewDatabaseAsync() => postgres.Cluster.CreateDatabaseAsync();
+
+    /// <summary>当月审批、当月发放 when the county draws its month at the very moment a benefit is granted: the grant waits for
+    /// the run being drawn (its month lock) and, seeing it committed, owes the month as its own pending payment — the
+    /// month is neither missed by both nor paid by both.</summary>
+    [Fact]
+    public async Task A_grant_while_the_month_is_being_drawn_waits_for_the_run_and_owes_the_month_itself()
+    {
+        var (host, admin, database) = await StartSeededAsync();
+        await Api.Expect(await admin.PutAsync("/api/definitions/dibao/draft?region=22", Definition), HttpStatusCode.OK);
+        await admin.PostOk("/api/definitions/dibao/publish?region=22");
+        var created = await (await host.LoginAsync(Seed.Caseworker)).PostOk("/api/cases", new
+        {
+            procedure = "dibao", regionCode = Seed.Village,
+            applicant = new { name = "王五", idNumber = IdNumbers.Next(), bankAccount = "6222020200112233445" },
+            household = new { members = new[] { new { name = "王五", idNumber = IdNumbers.Next(), relation = "self", monthlyIncome = 0 } } },
+        }, HttpStatusCode.Created);
+
+        // A run of February being drawn: it holds the month's lock until it commits.
+        await using var drawing = new Npgsql.NpgsqlConnection(database);
+        await drawing.OpenAsync();
+        await using var run = await drawing.BeginTransactionAsync();
+        await new Npgsql.NpgsqlCommand($"SELECT pg_advisory_xact_lock(hashtext('payroll-run {Seed.County} 2026-02'))", drawing, run)
+            .ExecuteNonQueryAsync();
+        var approving = ReviewAsync(host, created["id"]!.GetValue<string>(), new { outcome = "approve" });
+        Assert.NotSame(approving, await Task.WhenAny(approving, Task.Delay(TimeSpan.FromSeconds(2)))); // it waits for the run
+        await new Npgsql.NpgsqlCommand($"""
+            INSERT INTO payroll_runs (id, region_code, period, supplementary, status, count, total_fen, by_procedure_json, created_by,
+                                      created_at, paid_count, paid_fen, failed_count, failed_fen)
+            VALUES (gen_random_uuid(), '{Seed.County}', '2026-02', false, 'draft', 1, 100, '[]', 'finance', now(), 0, 0, 0, 0)
+            """, drawing, run).ExecuteNonQueryAsync();
+        await run.CommitAsync();
+
+        var approved = await approving;
+        var owed = Assert.Single(approved["payments"]!.AsArray())!;
+        Assert.Equal(("2026-02", 600m, "pending"), (owed["period"]!.GetValue<string>(), owed["amount"]!.GetValue<decimal>(),
+            owed["status"]!.GetValue<string>()));
+    }
 }
 
 public sealed class SqliteBenefitTests : BenefitSmokeTests

@@ -41,6 +41,7 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
 
         db.Database.SetCommandTimeout(LongStatements);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!supplementary) await LockMonthAsync(db, county, period!, shared: false, ct);
         var run = new PayrollRunRecord
         {
             Id = Guid.CreateVersion7(), RegionCode = county, Period = period!, Supplementary = supplementary,
@@ -86,6 +87,27 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
             throw new ConflictProblem($"{county} {period} 没有可送银行的付款：{withoutAccount} 笔缺少银行账户，已交村级经办人补录，" +
                                       $"补录后由下一次常规批次发放 ({withoutAccount} payments wait for a bank account; correction tasks opened)");
         return new DrawnRun(run, withoutAccount);
+    }
+
+    /// <summary>
+    /// Whether the county's regular run of the month was drawn, asked inside the caller's transaction under the month's
+    /// lock, which a run being drawn holds until it commits. Taken so by a grant (PostgreSQL): either the run commits
+    /// first and is seen here, or the grant commits first and the run's INSERT … SELECT, which starts only once the lock
+    /// is its own, sees the benefit. (SQLite takes no such lock: it lets one writer at a time, and a grant whose read
+    /// went stale while a run committed cannot write after it.)
+    /// </summary>
+    public static async Task<bool> RegularRunDrawnAsync(WorkflowDb db, string county, string period, CancellationToken ct)
+    {
+        await LockMonthAsync(db, county, period, shared: true, ct);
+        return await db.PayrollRuns.AnyAsync(r => r.RegionCode == county && r.Period == period && !r.Supplementary, ct);
+    }
+
+    private static async Task LockMonthAsync(WorkflowDb db, string county, string period, bool shared, CancellationToken ct)
+    {
+        if (!db.IsPostgres) return;
+        var key = $"payroll-run {county} {period}";
+        if (shared) await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock_shared(hashtext({key}))", ct);
+        else await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtext({key}))", ct);
     }
 
     /// <summary>Pending payments of the county that no run could take, because the case names no bank account.</summary>

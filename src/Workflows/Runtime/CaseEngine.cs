@@ -62,12 +62,16 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
 
     /// <summary>A stopped benefit's payments of later months that no run has taken yet are cancelled in this command's
     /// transaction (one UPDATE before the save; the save's version check rolls it back with the rest).</summary>
-    internal void CancelPaymentsAfter(Guid caseId, string lastPeriod) => _beforeSave.Add(ct =>
+    internal void CancelPaymentsAfter(Guid caseId, string lastPeriod) => BeforeSave(ct =>
         db.Payments.Where(p => p.CaseId == caseId && p.Status == PaymentStatus.Pending && p.RunId == null
                                && p.Period != null && p.Period.CompareTo(lastPeriod) > 0)
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PaymentStatus.Cancelled), ct));
 
     private readonly List<Func<CancellationToken, Task<int>>> _beforeSave = [];
+
+    /// <summary>Work the command does inside its transaction just before it saves: set-based writes, and reads that must
+    /// be taken under a lock the transaction holds. What it adds to the unit of work and the history is saved with it.</summary>
+    internal void BeforeSave(Func<CancellationToken, Task<int>> work) => _beforeSave.Add(work);
 
     /// <summary>Adds a payment to the unit of work.</summary>
     internal void Pay(PaymentRecord payment) => _payments.Add(db.Payments.Add(payment).Entity);
@@ -398,17 +402,17 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
 
     private async Task SaveAsync(CancellationToken ct)
     {
-        foreach (var ofCase in _events.GroupBy(e => e.CaseId)) db.Outbox.Add(OutboxRecord.Of(ofCase.Key, Now, ofCase));
-        _events.Clear();
-        WriteHistory();
-        db.SavingGuardedCommand = !_needsTransaction;
-        // Set-based writes of the command need a transaction around them and the save, unless the caller holds one.
+        // Work before the save needs a transaction around it and the save, unless the caller holds one.
         await using var own = _beforeSave.Count > 0 && db.Database.CurrentTransaction is null
             ? await db.Database.BeginTransactionAsync(ct) : null;
         try
         {
-            foreach (var write in _beforeSave) await write(ct);
+            foreach (var work in _beforeSave) await work(ct);
             _beforeSave.Clear();
+            foreach (var ofCase in _events.GroupBy(e => e.CaseId)) db.Outbox.Add(OutboxRecord.Of(ofCase.Key, Now, ofCase));
+            _events.Clear();
+            WriteHistory();
+            db.SavingGuardedCommand = !_needsTransaction;
             await db.SaveChangesAsync(ct);
             if (own is not null) await own.CommitAsync(ct);
             outbox.Notify();

@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Workflows.Benefits;
 using Workflows.Definitions;
 using Workflows.Payments;
+using Workflows.Payroll;
+using Workflows.Regions;
 
 namespace Workflows.Runtime;
 
@@ -11,8 +13,6 @@ namespace Workflows.Runtime;
 internal sealed partial class CaseRun
 {
     private BenefitRecord? _benefit;
-    /// <summary>Whether the county's regular run of this month was drawn already (read when a grant is within reach).</summary>
-    private bool _monthDrawn;
 
     private string ThisMonth => Period.Of(Now);
 
@@ -67,14 +67,32 @@ internal sealed partial class CaseRun
         if (starts) PayArrears(step, amount, basis);
     }
 
-    /// <summary>追发 (arrears): months of a starting benefit that no run will pay any more — those before this month, and this month
-    /// too when the county's regular run of it was drawn (当月审批、当月发放) — become pending payments of the case, which
-    /// the county's next run takes; the (case, period) key keeps any run from paying a month twice.</summary>
+    /// <summary>追发 (arrears): months of a starting benefit that no run will pay any more — those before this month, and
+    /// this month too when the county's regular run of it was drawn already (当月审批、当月发放) — become pending payments
+    /// of the case, which the county's next run takes; the (case, period) key keeps any run from paying a month twice.
+    /// Whether this month's run was drawn is asked as the command saves, under the run's month lock
+    /// (<see cref="PayrollRuns.RegularRunDrawnAsync"/>): a run drawn at the same moment either sees this benefit or is
+    /// seen by it, and the month is never left to neither.</summary>
     private void PayArrears(StepDefinition step, decimal amount, JsonObject basis)
     {
-        var last = _monthDrawn ? ThisMonth : Period.After(ThisMonth, -1);
-        if (_benefit!.UntilPeriod is { } until && string.CompareOrdinal(until, last) < 0) last = until;
-        for (var period = _benefit.FromPeriod; string.CompareOrdinal(period, last) <= 0; period = Period.After(period, 1))
+        var benefit = _benefit!;
+        string NoLaterThanUntil(string month) =>
+            benefit.UntilPeriod is { } until && string.CompareOrdinal(until, month) < 0 ? until : month;
+        PayMonths(step, amount, basis, benefit.FromPeriod, NoLaterThanUntil(Period.After(ThisMonth, -1)));
+        var month = ThisMonth;
+        if (string.CompareOrdinal(benefit.FromPeriod, month) > 0 || NoLaterThanUntil(month) != month) return;
+        var county = RegionCode.AtLevel(_case.RegionCode, RegionLevel.County);
+        _engine.BeforeSave(async ct =>
+        {
+            if (!await PayrollRuns.RegularRunDrawnAsync(Db, county, month, ct)) return 0;
+            PayMonths(step, amount, basis, month, month);
+            return 1;
+        });
+    }
+
+    private void PayMonths(StepDefinition step, decimal amount, JsonObject basis, string first, string last)
+    {
+        for (var period = first; string.CompareOrdinal(period, last) <= 0; period = Period.After(period, 1))
         {
             var payment = AddPayment(period, period, amount, basis, paid: false);
             Record(step.Id, "payment-created", details: new JsonObject { ["period"] = payment.Period, ["amount"] = amount });

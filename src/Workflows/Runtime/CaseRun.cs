@@ -83,12 +83,6 @@ internal sealed partial class CaseRun : IStepEffects
             run._standard = await Standards.AtAsync(db, record.RegionCode, Calendar.WorkingDayCalendar.ChinaDate(engine.Now), ct);
         if (existing && reach.MayTouchBenefit)
             run._benefit = await db.Benefits.FirstOrDefaultAsync(b => b.CaseId == record.Id, ct);
-        if (reach.MayGrantBenefit)
-        {
-            var county = RegionCode.AtLevel(record.RegionCode, RegionLevel.County);
-            var month = Payments.Period.Of(engine.Now);
-            run._monthDrawn = await db.PayrollRuns.AnyAsync(r => r.RegionCode == county && r.Period == month && !r.Supplementary, ct);
-        }
         if (reach.MayPayAtOnce && RegionCode.LevelOf(record.RegionCode) >= RegionLevel.Township)
         {
             var township = RegionCode.AtLevel(record.RegionCode, RegionLevel.Township);

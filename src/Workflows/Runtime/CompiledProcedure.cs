@@ -6,9 +6,8 @@ namespace Workflows.Runtime;
 
 /// <param name="MayPayAtOnce">a payment handed over at once (the township's reserve fund is read)</param>
 /// <param name="MayTouchBenefit">a benefit action or an end, which may end a benefit (the case's benefit is read)</param>
-/// <param name="MayGrantBenefit">a grant (whether the county's run of the month was drawn is read)</param>
 public sealed record Reach(bool MayEnd, bool MayReleaseClaim, bool MayVerifyUnique, IReadOnlyList<string> SubProcedures,
-    bool MayPayAtOnce, bool MayTouchBenefit, bool MayGrantBenefit);
+    bool MayPayAtOnce, bool MayTouchBenefit);
 
 /// <summary>The entry actions a step triggers; the engine implements them per command.</summary>
 public interface IStepEffects
@@ -83,8 +82,7 @@ public sealed class CompiledProcedure
             SubProcedures: steps.Where(s => s.Kind == StepKinds.SubProcedure).Select(s => s.Procedure!).Distinct().ToList(),
             MayPayAtOnce: steps.Any(s => s.Kind == StepKinds.Payment && s.PaidAtOnce),
             MayTouchBenefit: ReadsBenefit || GrantsBenefit && steps.Any(s => s.Kind == StepKinds.End
-                || (s.Kind == StepKinds.Action && StepActionNames.Benefit.Contains(s.Action))),
-            MayGrantBenefit: steps.Any(s => s.Kind == StepKinds.Action && s.Action == StepActionNames.GrantBenefit));
+                || (s.Kind == StepKinds.Action && StepActionNames.Benefit.Contains(s.Action))));
     });
 
     public StepDefinition Step(string id) =>
