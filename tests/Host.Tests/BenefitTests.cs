@@ -118,6 +118,43 @@ public abstract class BenefitSmokeTests : HostedTest
         Assert.Equal("closed", ended["status"]!.GetValue<string>());
     }
 
+    /// <summary>API.md, Payments: <c>cancelled</c> when its benefit stopped before it was sent. A county may draw next month
+    /// early; a benefit ended before that run goes to the bank leaves it, and the run's totals and approval follow.</summary>
+    [Fact]
+    public async Task A_benefit_ended_after_next_month_was_drawn_leaves_that_run_before_it_reaches_the_bank()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await Api.Expect(await admin.PutAsync("/api/definitions/dibao/draft?region=22", Definition), HttpStatusCode.OK);
+        await admin.PostOk("/api/definitions/dibao/publish?region=22");
+        foreach (var (username, role) in new[] { ("finance", "finance-officer"), ("approver", "county-approver") })
+            await admin.PostOk("/api/admin/users", new
+            {
+                username, password = Seed.Password, displayName = username, roles = new[] { role }, regionCode = Seed.County,
+            }, HttpStatusCode.Created);
+        var created = await (await host.LoginAsync(Seed.Caseworker)).PostOk("/api/cases", new
+        {
+            procedure = "dibao", regionCode = Seed.Village,
+            applicant = new { name = "赵六", idNumber = IdNumbers.Next(), bankAccount = "6222020200112233445" },
+            household = new { members = new[] { new { name = "赵六", idNumber = IdNumbers.Next(), relation = "self", monthlyIncome = 0 } } },
+        }, HttpStatusCode.Created);
+        var caseId = created["id"]!.GetValue<string>();
+        await ReviewAsync(host, caseId, new { outcome = "approve" });
+        var finance = await host.LoginAsync("finance");
+        await finance.PostOk("/api/payroll-runs", new { regionCode = Seed.County, period = "2026-02" }, HttpStatusCode.Created);
+        var march = await finance.PostOk("/api/payroll-runs", new { regionCode = Seed.County, period = "2026-03" }, HttpStatusCode.Created);
+        var marchId = march["id"]!.GetValue<string>();
+        await (await host.LoginAsync("approver")).PostOk($"/api/payroll-runs/{marchId}/approve");
+
+        var ended = await ReviewAsync(host, caseId, new { outcome = "exit", comment = "迁出本县" }); // in February
+        string StatusOf(string period) =>
+            ended["payments"]!.AsArray().Single(p => p!["period"]!.GetValue<string>() == period)!["status"]!.GetValue<string>();
+        Assert.Equal(("pending", "cancelled"), (StatusOf("2026-02"), StatusOf("2026-03"))); // paid through the month of the exit
+        var recounted = await finance.GetOk($"/api/payroll-runs/{marchId}");
+        Assert.Equal((0, 0m, "draft"), (recounted["count"]!.GetValue<int>(), recounted["total"]!.GetValue<decimal>(),
+            recounted["status"]!.GetValue<string>()));
+        Assert.Equal(0, (await finance.GetOk($"/api/payroll-runs/{marchId}/payments"))["total"]!.GetValue<int>());
+    }
+
     protected static async Task<JsonNode> ReviewAsync(ServiceHost host, string caseId, object completion)
     {
         var township = await host.LoginAsync(Seed.TownshipOfficer);

@@ -64,14 +64,14 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
         if (supplementary)
         {
             await TakeCorrectedAsync(run, ct);
-            totals = await TotalsOfRunAsync(run, ct);
+            totals = await TotalsOfRunAsync(db, run, ct);
         }
         else
         {
             await TakePendingAsync(run, ct);
-            List<ProcedureFen> taken = db.IsPostgres ? await TotalsOfRunAsync(run, ct) : [];
+            List<ProcedureFen> taken = db.IsPostgres ? await TotalsOfRunAsync(db, run, ct) : [];
             var written = await PayBenefitsAsync(run, ct);
-            totals = written is null ? await TotalsOfRunAsync(run, ct) : [.. taken, .. written];
+            totals = written is null ? await TotalsOfRunAsync(db, run, ct) : [.. taken, .. written];
         }
         FixTotals(run, totals);
         var withoutAccount = supplementary ? 0 : await WaitingForAccount(county).CountAsync(ct);
@@ -204,7 +204,7 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
     private sealed record ProcedureFen(string Procedure, int Count, long Fen);
 
     /// <summary>The run's payments per programme.</summary>
-    private Task<List<ProcedureFen>> TotalsOfRunAsync(PayrollRunRecord run, CancellationToken ct) =>
+    private static Task<List<ProcedureFen>> TotalsOfRunAsync(WorkflowDb db, PayrollRunRecord run, CancellationToken ct) =>
         db.Payments.Where(p => p.RunId == run.Id)
             .GroupBy(p => p.Procedure)
             .Select(g => new ProcedureFen(g.Key, g.Count(), g.Sum(x => x.AmountFen)))
@@ -235,6 +235,18 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
         var moved = await db.PayrollRuns.Where(r => r.Id == id && r.Status == PayrollRunStatus.Draft).ExecuteUpdateAsync(s => s
             .SetProperty(r => r.Status, run.Status).SetProperty(r => r.ApprovedBy, run.ApprovedBy).SetProperty(r => r.ApprovedAt, run.ApprovedAt), ct);
         return moved == 1 ? run : await db.PayrollRuns.AsNoTracking().SingleAsync(r => r.Id == id, ct);
+    }
+
+    /// <summary>
+    /// A run not yet sent lost payments (a benefit stopped after its later month was drawn, API.md: <c>cancelled</c> when
+    /// its benefit stopped before it was sent): its control totals are fixed anew, in the caller's transaction, and an
+    /// approval of the old totals no longer stands — a second official approves what will now go to the bank.
+    /// </summary>
+    public static async Task RecountAsync(WorkflowDb db, Guid runId, CancellationToken ct)
+    {
+        var run = await db.PayrollRuns.SingleAsync(r => r.Id == runId, ct);
+        FixTotals(run, await TotalsOfRunAsync(db, run, ct));
+        if (run.Status == PayrollRunStatus.Approved) (run.Status, run.ApprovedBy, run.ApprovedAt) = (PayrollRunStatus.Draft, null, null);
     }
 
     /// <summary>The run's payments add up to the totals fixed when it was drawn up, as a bank checks a batch.</summary>

@@ -6,6 +6,7 @@ using Workflows.Calendar;
 using Workflows.Cases;
 using Workflows.Definitions;
 using Workflows.Payments;
+using Workflows.Payroll;
 using Workflows.Persistence;
 using Workflows.Regions;
 using Workflows.Tasks;
@@ -60,12 +61,19 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
 
     private bool _needsTransaction;
 
-    /// <summary>A stopped benefit's payments of later months that no run has taken yet are cancelled in this command's
-    /// transaction (one UPDATE before the save; the save's version check rolls it back with the rest).</summary>
-    internal void CancelPaymentsAfter(Guid caseId, string lastPeriod) => BeforeSave(ct =>
-        db.Payments.Where(p => p.CaseId == caseId && p.Status == PaymentStatus.Pending && p.RunId == null
-                               && p.Period != null && p.Period.CompareTo(lastPeriod) > 0)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, PaymentStatus.Cancelled), ct));
+    /// <summary>A stopped benefit's payments of later months not yet sent are cancelled in this command's transaction (one
+    /// UPDATE before the save; the save's version check rolls it back with the rest). One a run had taken leaves it, and
+    /// the run, not yet sent either, is counted anew.</summary>
+    internal void CancelPaymentsAfter(Guid caseId, string lastPeriod) => BeforeSave(async ct =>
+    {
+        var later = db.Payments.Where(p => p.CaseId == caseId && p.Status == PaymentStatus.Pending
+                                           && p.Period != null && p.Period.CompareTo(lastPeriod) > 0);
+        var runs = await later.Where(p => p.RunId != null).Select(p => p.RunId!.Value).Distinct().ToListAsync(ct);
+        var cancelled = await later.ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.Status, PaymentStatus.Cancelled).SetProperty(p => p.RunId, (Guid?)null), ct);
+        foreach (var run in runs) await PayrollRuns.RecountAsync(db, run, ct);
+        return cancelled;
+    });
 
     private readonly List<Func<CancellationToken, Task<int>>> _beforeSave = [];
 
