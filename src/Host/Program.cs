@@ -8,6 +8,7 @@ using Workflows.Access;
 using Workflows.Calendar;
 using Workflows.Definitions;
 using Workflows.Host.Admin;
+using Workflows.Host.Audit;
 using Workflows.Host.Auth;
 using Workflows.Host.Benefits;
 using Workflows.Host.Calendar;
@@ -28,7 +29,9 @@ using Workflows.Persistence;
 using Workflows.Runtime;
 using Workflows.Timers;
 
-var builder = WebApplication.CreateBuilder(args);
+// An operator's command (README, Operating) runs against the configured database and exits; without one, the service runs.
+var command = OperatorCommands.Of(args);
+var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
 var configuration = builder.Configuration;
 var services = builder.Services;
 
@@ -56,6 +59,7 @@ if (!manualClock) services.AddHostedService<TimerWorker>();
 if (configuration.GetValue("Outbox:Dispatch", true)) services.AddHostedService<OutboxDispatcher>();
 services.AddSingleton<HubSessions>();
 services.AddHostedService<StaleHubSessions>();
+services.AddHostedService<ExpiredIdempotencyKeys>();
 var signalR = services.AddSignalR();
 if (configuration["SignalR:Redis"] is { Length: > 0 } redis) signalR.AddStackExchangeRedis(redis);
 
@@ -97,6 +101,7 @@ services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Co
     };
 });
 services.AddAuthorization();
+services.AddRateLimits(configuration);
 services.AddProblemDetails();
 services.AddExceptionHandler<ProblemMapping>();
 services.AddOpenApi();
@@ -105,11 +110,17 @@ services.ConfigureHttpJsonOptions(o =>
 
 var app = builder.Build();
 await Database.PrepareAsync(app.Services, configuration, app.Logger);
+if (command is not null)
+{
+    Environment.ExitCode = await OperatorCommands.RunAsync(command, app.Services, Console.Out);
+    return;
+}
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseDefaultFiles(); // the workbench (src/Designer, built into wwwroot) at "/"
 app.UseStaticFiles();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseMiddleware<IdempotencyMiddleware>();
 app.UseAuthorization();
@@ -124,6 +135,7 @@ app.MapAdmin();
 app.MapCalendars();
 app.MapTimers();
 app.MapCases();
+app.MapAudit();
 app.MapEmergencyAid();
 app.MapPublicNotices();
 app.MapTasks();

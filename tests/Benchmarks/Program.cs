@@ -107,7 +107,7 @@ public static partial class Program
         var server = new Uri($"http://127.0.0.1:{5600 + Random.Shared.Next(300)}");
         var host = Process.Start(new ProcessStartInfo("dotnet",
             $"{dll} --urls {server} --Database:Provider=Postgres \"--ConnectionStrings:Workflow={database}\" " +
-            $"--Clock:Mode={clock} --Bootstrap:AdminUser=admin --Bootstrap:AdminPassword={AdminPassword} --Logging:LogLevel:Default=Warning {extra}")
+            $"--Clock:Mode={clock} --Bootstrap:AdminUser=admin --Bootstrap:AdminPassword={AdminPassword} --Logging:LogLevel:Default=Warning {string.Join(' ', TestSettings.Arguments)} {extra}")
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true,
         })!;

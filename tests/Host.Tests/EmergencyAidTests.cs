@@ -144,6 +144,27 @@ public sealed class EmergencyAidTests(PostgresFixture postgres) : PostgresTest(p
     }
 
     [Fact]
+    public async Task The_emergency_procedure_and_the_case_by_case_sub_procedure_cannot_be_started_through_the_generic_route()
+    {
+        var (host, admin, responder) = await StartAsync();
+        // Before startedBy, both were 201 here, and the emergency case was paid from the reserve fund at once.
+        foreach (var (api, procedure) in new[] { (responder, "emergency-aid"), (await host.LoginAsync(Seed.TownshipOfficer), "emergency-aid"),
+                                                 (await host.LoginAsync(Seed.CountyOfficer), "case-by-case") })
+        {
+            var refused = await Api.ExpectProblem(await api.PostAsync("/api/cases", new
+            {
+                procedure, regionCode = Seed.Village, applicant = new { name = "赵六", idNumber = IdNumbers.Next() },
+                data = new { amount = 800, reason = "房屋失火，生活无着" },
+            }), HttpStatusCode.UnprocessableEntity, "procedure");
+            Assert.Contains(procedure == "emergency-aid" ? "/api/emergency-aid" : "a sub-procedure", refused.ToJsonString());
+        }
+        Assert.Equal(0, (await admin.GetOk("/api/cases"))["total"]!.GetValue<int>());
+        Assert.Equal(20000m, (await admin.GetOk($"/api/reserve-funds/{Seed.Township}"))["balance"]!.GetValue<decimal>());
+        // The definition names who may pay first: a committee member may not, even on the emergency route.
+        await Api.ExpectProblem(await (await host.LoginAsync("committee")).PostAsync("/api/emergency-aid", Aid(300)), HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
     public async Task Ningxia_pays_at_once_up_to_one_and_a_half_times_the_urban_standard_and_Chongqing_sets_no_limit()
     {
         var (host, admin, _) = await StartSeededAsync();

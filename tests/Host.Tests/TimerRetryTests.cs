@@ -6,7 +6,7 @@ namespace Workflows.Host.Tests;
 
 /// <summary>A timer whose command fails is tried again after a doubling pause and, after the last attempt, parked for an
 /// operator with its error (API.md, Operating). The failures are real ones: a trigger in the test's database refuses the
-/// history row the reminder writes.</summary>
+/// history row the reminder writes (the only row the system writes then; the rows' entries are sealed).</summary>
 public sealed class TimerRetryTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
     /// <summary>The township review's 2 working days (Saturday 14 and Tuesday 24 February) have run out.</summary>
@@ -105,7 +105,7 @@ public sealed class TimerRetryTests(PostgresFixture postgres) : PostgresTest(pos
               RETURN NEW;
             END $$;
             CREATE TRIGGER refuse_reminders BEFORE INSERT ON case_history FOR EACH ROW
-              WHEN (NEW.entries_json LIKE '%"reminded"%') EXECUTE FUNCTION refuse_reminder();
+              WHEN (NEW.actor = 'system') EXECUTE FUNCTION refuse_reminder();
             """, connection).ExecuteNonQueryAsync();
     }
 

@@ -92,6 +92,13 @@ const roleLabels: Record<string, string> = {
   "finance-officer": "财务人员", "emergency-responder": "先行救助人员", "province-admin": "省级管理员", "system-admin": "系统管理员",
 };
 export const roleLabel = (role: string) => roleLabels[role] ?? role;
+export const roleNames = Object.keys(roleLabels);
+
+const startRouteLabels: Record<string, string> = {
+  cases: "窗口受理（一门受理）", "emergency-aid": "仅先行救助", "sub-procedure": "仅作为其他流程的子流程",
+};
+export const startRouteLabel = (route: string) => startRouteLabels[route] ?? route;
+export const startRoutes = Object.keys(startRouteLabels);
 
 const levelLabels: Record<string, string> = {
   province: "省级", city: "市级", county: "县级", township: "乡镇（街道）", village: "村（社区）",
@@ -110,6 +117,7 @@ const fieldLabels: Record<string, string> = {
   workingDays: "期限（工作日）", next: "下一步", amount: "金额（表达式）", action: "操作", rule: "政策规则",
   output: "结果写入", value: "值（表达式）", months: "月数", from: "起始月份", until: "截止月份", period: "周期", paidAtOnce: "当场发放", procedure: "子流程",
   status: "结束状态", reason: "理由（表达式）", start: "起始步骤", description: "说明", oncePer: "唯一性",
+  startedBy: "谁可发起", "startedBy.route": "发起途径", "startedBy.roles": "可发起的角色",
   to: "去向", when: "条件", label: "按钮文字", requiresComment: "须填写理由", check: "校验", message: "提示",
 };
 

@@ -23,7 +23,8 @@ public static class AdminEndpoints
 
     public static void MapAdmin(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/admin").WithTags("Administration").RequireAuthorization();
+        var group = app.MapGroup("/api/admin").WithTags("Administration").RequireAuthorization()
+            .AddEndpointFilter<Workflows.Host.Audit.AdminActionLog>();
         group.MapPost("/regions", CreateRegion);
         group.MapGet("/regions/{code}", GetRegion);
         group.MapPut("/regions/{code}/standards", SetStandard);

@@ -26,7 +26,7 @@ public static class AuthEndpoints
                     statusCode: StatusCodes.Status401Unauthorized);
             var (token, expires) = tokens.Issue(user);
             return TypedResults.Ok(new TokenResponse(token, expires, View(user)));
-        }).AllowAnonymous().WithTags("Auth");
+        }).AllowAnonymous().RequireRateLimiting(Setup.RateLimits.Login).WithTags("Auth");
     }
 
     public static UserView View(UserRecord user) => new(user.Username, user.DisplayName, user.RoleList, user.RegionCode, user.Disabled);

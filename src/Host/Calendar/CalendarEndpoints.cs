@@ -20,7 +20,8 @@ public static class CalendarEndpoints
 
     public static void MapCalendars(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/admin/calendars").WithTags("Administration").RequireAuthorization();
+        var group = app.MapGroup("/api/admin/calendars").WithTags("Administration").RequireAuthorization()
+            .AddEndpointFilter<Workflows.Host.Audit.AdminActionLog>();
         group.MapGet("", List);
         group.MapGet("/{year:int}", Get);
         group.MapPut("/{year:int}", Put);

@@ -22,7 +22,7 @@ public static class CaseEndpoints
         {
             var started = await engine.StartAsync(command, http.User.Actor(), ct);
             return TypedResults.Created($"/api/cases/{started.Case.Id}",
-                await CaseViews.LoadAsync(db, catalog, calendar, started, clock.GetUtcNow().UtcDateTime, ct));
+                Disclosure.Masked(await CaseViews.LoadAsync(db, catalog, calendar, started, clock.GetUtcNow().UtcDateTime, ct)));
         });
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, WorkflowDb db, DefinitionCatalog catalog,
@@ -30,7 +30,8 @@ public static class CaseEndpoints
         {
             var record = await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
             if (record is null || !CanSee(http.User.Actor(), record)) throw new NotFoundProblem($"No case {id} in your jurisdiction.");
-            return TypedResults.Ok(await CaseViews.LoadAsync(db, catalog, calendar, record, clock.GetUtcNow().UtcDateTime, ct));
+            var view = await CaseViews.LoadAsync(db, catalog, calendar, record, clock.GetUtcNow().UtcDateTime, ct);
+            return TypedResults.Ok(await Disclosure.ForCasePageAsync(view, http.User.Actor(), db, clock, ct));
         });
 
         group.MapGet("", async (string? procedure, string? status, string? regionCode, int? page, int? pageSize,
@@ -53,10 +54,13 @@ public static class CaseEndpoints
     public static bool CanSee(Actor actor, CaseRecord record) =>
         actor.Covers(record.RegionCode) || actor.RegionCode.StartsWith(record.RegionCode, StringComparison.Ordinal);
 
+    public const int MaxPage = 1_000_000;
+
     public static (int Page, int PageSize) Paging(int? page, int? pageSize)
     {
         var errors = new FieldErrors();
-        if (page is < 1) errors.Add("page", "从 1 开始 (starts at 1)");
+        // A page past any list would otherwise overflow (page − 1) × pageSize into the first page.
+        if (page is < 1 or > MaxPage) errors.Add("page", $"1 到 {MaxPage} (between 1 and {MaxPage})");
         if (pageSize is < 1 or > 200) errors.Add("pageSize", "1 到 200 (between 1 and 200)");
         errors.ThrowIfAny();
         return (page ?? 1, pageSize ?? 50);

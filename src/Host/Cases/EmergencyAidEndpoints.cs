@@ -25,14 +25,14 @@ public static class EmergencyAidEndpoints
             DefinitionCatalog catalog, WorkingDayCalendar calendar, TimeProvider clock, CancellationToken ct) =>
         {
             var actor = http.User.Actor();
-            Authorise.Role(actor, Roles.EmergencyResponder, Roles.TownshipOfficer, Roles.VillageCaseworker);
+            // Who may pay first is the procedure's own startedBy, checked as the case starts.
             var data = new JsonObject { ["amount"] = body.Amount, ["reason"] = body.Reason?.Trim() };
-            var command = new StartCaseCommand(Procedure, body.RegionCode, body.Applicant, Household: null, data);
+            var command = new StartCaseCommand(Procedure, body.RegionCode, body.Applicant, Household: null, data) { Route = StartRoutes.EmergencyAid };
             try
             {
                 var started = await engine.StartAsync(command, actor, ct);
                 return TypedResults.Created($"/api/cases/{started.Case.Id}",
-                    await CaseViews.LoadAsync(db, catalog, calendar, started, clock.GetUtcNow().UtcDateTime, ct));
+                    Disclosure.Masked(await CaseViews.LoadAsync(db, catalog, calendar, started, clock.GetUtcNow().UtcDateTime, ct)));
             }
             catch (InvalidInput e)
             {

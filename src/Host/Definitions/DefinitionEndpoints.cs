@@ -25,7 +25,8 @@ public static class DefinitionEndpoints
 
     public static void MapDefinitions(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization();
+        var group = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization()
+            .AddEndpointFilter<Workflows.Host.Audit.AdminActionLog>();
 
         group.MapGet("", async (WorkflowDb db, CancellationToken ct) =>
         {

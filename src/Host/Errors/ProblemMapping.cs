@@ -29,6 +29,7 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
             {
                 Status = StatusCodes.Status409Conflict, Title = "Conflict", Detail = "A record with the same key was written at the same time.",
             },
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException json } => Unreadable(json),
             BadHttpRequestException e => new ProblemDetails
             {
                 Status = StatusCodes.Status400BadRequest, Title = "The request body could not be read", Detail = e.InnerException?.Message ?? e.Message,
@@ -39,5 +40,22 @@ public sealed class ProblemMapping(IProblemDetailsService problems, ILogger<Prob
             logger.LogError(exception, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    /// <summary>A body that is not JSON is 400; JSON with a value of the wrong kind where a field is (a number for a name)
+    /// is 422 naming that field, as every other bad field is.</summary>
+    private static HttpValidationProblemDetails Unreadable(System.Text.Json.JsonException e)
+    {
+        var field = e.Path is { Length: > 1 } path && path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : "";
+        var wrongKind = field.Length > 0 && e.LineNumber is not null && e.Message.Contains("could not be converted", StringComparison.Ordinal);
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]>
+        {
+            [field.Length > 0 ? field : "body"] = [wrongKind ? "类型不符 (a value of the wrong kind for this field)" : "不是有效的 JSON (not valid JSON)"],
+        })
+        {
+            Status = wrongKind ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest,
+            Title = wrongKind ? "A field has a value of the wrong kind" : "The request body is not valid JSON",
+            Detail = e.Message,
+        };
     }
 }

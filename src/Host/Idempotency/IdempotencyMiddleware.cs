@@ -11,18 +11,20 @@ namespace Workflows.Host.Idempotency;
 /// retries racing each other cannot both execute. The request's own changes mark the key executed in their
 /// transaction, so a retry after a crash between that commit and keeping the response is refused rather than
 /// run twice (a second case, a second payment). Server errors before anything was committed free the key for a
-/// genuine retry.
+/// genuine retry. Only a signed-in caller's key is kept (an anonymous request writes nothing, and so no sign-in's token is
+/// ever kept), and only for <see cref="Retention"/>: the common promise of 24 hours, after which the key may be used anew.
 /// </summary>
 public sealed class IdempotencyMiddleware(RequestDelegate next)
 {
     public const string Header = "Idempotency-Key";
     private static readonly TimeSpan InProgressExpiry = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
     public async Task InvokeAsync(HttpContext http, Func<WorkflowDb> openDb)
     {
         var key = http.Request.Headers[Header].FirstOrDefault();
         if (!HttpMethods.IsPost(http.Request.Method) || string.IsNullOrEmpty(key)
-            || !http.Request.Path.StartsWithSegments("/api"))
+            || !http.Request.Path.StartsWithSegments("/api") || http.User.Identity?.IsAuthenticated != true)
         {
             await next(http);
             return;
@@ -32,7 +34,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
             await Results.Problem(title: "Idempotency-Key too long", detail: "at most 200 characters", statusCode: 422).ExecuteAsync(http);
             return;
         }
-        var username = http.User.Identity?.Name ?? "";
+        var username = http.User.Identity!.Name ?? "";
         var hash = await HashAsync(http.Request);
         if (!await ReserveAsync(openDb, key, username, hash, http)) return;
         MarkExecutedWithTheRequestsChanges(http.RequestServices.GetRequiredService<WorkflowDb>(), key, username);
@@ -71,6 +73,13 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
         await using var db = openDb();
         var now = DateTime.UtcNow; // wall time on purpose: the expiry of a dead attempt is not a business date
         var existing = await db.IdempotencyKeys.FirstOrDefaultAsync(r => r.Key == key && r.Username == username);
+        if (existing is not null && now - existing.CreatedAt > Retention)
+        {
+            // Expired (the purge had not come round yet): the key is free again.
+            db.IdempotencyKeys.Remove(existing);
+            await db.SaveChangesAsync();
+            existing = null;
+        }
         if (existing is null)
         {
             db.IdempotencyKeys.Add(new IdempotencyRecord { Key = key, Username = username, RequestHash = hash, CreatedAt = now });

@@ -25,6 +25,6 @@ public static class PublicNoticeEndpoints
                 .OrderBy(n => n.Until).Take(500).ToListAsync(ct);
             return TypedResults.Ok(notices.Select(n => new NoticeView(n.Procedure, n.RegionCode, n.MaskedName, n.MaskedIdNumber,
                 n.AmountFen is { } fen ? Money.ToYuan(fen) : null, n.From, n.Until)).ToList());
-        }).AllowAnonymous().WithTags("Public");
+        }).AllowAnonymous().RequireRateLimiting(Setup.RateLimits.Public).WithTags("Public");
     }
 }

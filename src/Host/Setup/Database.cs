@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Access;
+using Workflows.Audit;
 using Workflows.Calendar;
 using Workflows.Definitions;
 using Workflows.Host.Auth;
 using Workflows.Persistence;
+using Workflows.PersonalData;
 
 namespace Workflows.Host.Setup;
 
@@ -18,6 +20,8 @@ public static class Database
     {
         var provider = Provider(configuration);
         var connection = configuration.GetConnectionString("Workflow");
+        var cipher = new PersonalDataCipher(PersonalDataKeys.Load(configuration));
+        services.AddSingleton(cipher);
         switch (provider)
         {
             case "Postgres":
@@ -29,7 +33,8 @@ public static class Database
                 if (!connection.Contains("Auto Prepare", StringComparison.OrdinalIgnoreCase)) npgsql.MaxAutoPrepare = 64;
                 // The service sets no session state, so a pooled connection need not be reset between queries.
                 if (!connection.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) npgsql.NoResetOnClose = true;
-                services.AddPooledDbContextFactory<PostgresWorkflowDb>(o => WorkflowDb.UsePostgres(o, npgsql.ConnectionString));
+                services.AddPooledDbContextFactory<PostgresWorkflowDb>(o =>
+                    PersonalDataColumns.UseCipher(WorkflowDb.UsePostgres(o, npgsql.ConnectionString), cipher));
                 services.AddSingleton<Func<WorkflowDb>>(sp =>
                 {
                     var factory = sp.GetRequiredService<IDbContextFactory<PostgresWorkflowDb>>();
@@ -44,7 +49,7 @@ public static class Database
                 }
                 // A busy embedded database waits for its writer instead of failing at once.
                 connection += connection.Contains("Timeout", StringComparison.OrdinalIgnoreCase) ? "" : ";Default Timeout=30";
-                services.AddPooledDbContextFactory<SqliteWorkflowDb>(o => o.UseSqlite(connection));
+                services.AddPooledDbContextFactory<SqliteWorkflowDb>(o => PersonalDataColumns.UseCipher(o.UseSqlite(connection), cipher));
                 services.AddSingleton<Func<WorkflowDb>>(sp =>
                 {
                     var factory = sp.GetRequiredService<IDbContextFactory<SqliteWorkflowDb>>();
@@ -63,6 +68,13 @@ public static class Database
         await using var db = openDb();
         if (!db.IsPostgres) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         await db.Database.MigrateAsync();
+        await PersonalDataKeys.CheckAsync(openDb);
+        await using (var claimsDb = openDb())
+            if (await Reseal.HashLegacyClaimsAsync(claimsDb) is > 0 and var hashed)
+                logger.LogInformation("Hashed {Count} once-per claims written before claims were hashed", hashed);
+        await using (var chainDb = openDb())
+            if (await AuditLedger.LinkUnchainedAsync(chainDb) is > 0 and var linked)
+                logger.LogInformation("Chained the history of {Count} cases written before the history was chained", linked);
 
         var clock = services.GetRequiredService<TimeProvider>();
         // A context of its own: when another host stores the key first, the refused insert stays tracked in the

@@ -50,7 +50,7 @@ public static class TaskEndpoints
             WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar, TimeProvider clock, CancellationToken ct) =>
         {
             var completed = await engine.CompleteAsync(id, command, http.User.Actor(), ct);
-            return TypedResults.Ok(await CaseViews.LoadAsync(db, catalog, calendar, completed, clock.GetUtcNow().UtcDateTime, ct));
+            return TypedResults.Ok(Disclosure.Masked(await CaseViews.LoadAsync(db, catalog, calendar, completed, clock.GetUtcNow().UtcDateTime, ct)));
         });
     }
 }

@@ -19,7 +19,8 @@ public static class TimerEndpoints
 
     public static void MapTimers(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/admin/timers").WithTags("Administration").RequireAuthorization();
+        var group = app.MapGroup("/api/admin/timers").WithTags("Administration").RequireAuthorization()
+            .AddEndpointFilter<Workflows.Host.Audit.AdminActionLog>();
         group.MapGet("", List);
         group.MapPost("/{id:guid}/retry", Retry);
     }

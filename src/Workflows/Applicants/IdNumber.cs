@@ -6,14 +6,17 @@ public static class IdNumber
     private static readonly int[] Weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
     private const string CheckCharacters = "10X98765432";
 
-    /// <summary>Null when valid, else why not (in the words an official would understand).</summary>
-    public static string? Problem(string? value)
+    /// <summary>Null when valid, else why not (in the words an official would understand). <paramref name="today"/> bounds the
+    /// birth date it carries: nobody applying was born after today.</summary>
+    public static string? Problem(string? value, DateOnly? today = null)
     {
         if (string.IsNullOrWhiteSpace(value)) return "身份证号码必填 (ID number is required)";
         if (value.Length != 18) return "身份证号码应为 18 位 (ID number must have 18 characters)";
         if (!value[..17].All(char.IsAsciiDigit)) return "身份证号码前 17 位应为数字 (the first 17 characters must be digits)";
-        if (!DateOnly.TryParseExact(value.Substring(6, 8), "yyyyMMdd", out _))
+        if (!DateOnly.TryParseExact(value.Substring(6, 8), "yyyyMMdd", out var born))
             return "身份证号码中的出生日期无效 (the birth date inside the ID number is not a date)";
+        if (today is { } day && born > day)
+            return "身份证号码中的出生日期晚于今天 (the birth date inside the ID number lies in the future)";
         if (char.ToUpperInvariant(value[17]) != CheckDigit(value))
             return "身份证号码校验位错误 (GB 11643 check digit does not match)";
         return null;

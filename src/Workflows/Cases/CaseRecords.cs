@@ -45,6 +45,10 @@ public sealed class CaseRecord
     public DateTime UpdatedAt { get; set; }
     public string CreatedBy { get; set; } = "";
     public int Version { get; set; }
+    /// <summary>The hash of the case's last history row (<see cref="Audit.AuditChain"/>): removing that row shows.</summary>
+    public string? HistoryHash { get; set; }
+    /// <summary>The case started before this one: the chain over cases, so that a deleted case shows.</summary>
+    public Guid? PreviousCaseId { get; set; }
 }
 
 /// <summary>The audit trail: what one command did to one case — who, when, and each step's action in order.
@@ -67,6 +71,8 @@ public sealed class HistoryRecord
     /// <summary>A JSON array of <see cref="HistoryEntry"/>; empty when the command moved the case without an action
     /// to show (a deadline timer that found its task already done).</summary>
     public string EntriesJson { get; set; } = "[]";
+    /// <summary>This row's link in the case's hash chain (<see cref="Audit.AuditChain"/>).</summary>
+    public string? Hash { get; set; }
 
     /// <summary>The row of the version <paramref name="movedCase"/> is at now.</summary>
     public static HistoryRecord Of(CaseRecord movedCase, DateTime at, string actor, IEnumerable<HistoryEntry> entries) => new()
@@ -87,6 +93,7 @@ public sealed class OncePerClaimRecord
     public long Id { get; set; }
     public string Procedure { get; set; } = "";
     public string ScopeRegion { get; set; } = "";
+    /// <summary>The person's keyed hash (<see cref="PersonalData.PersonalDataCipher.Lookup"/>), never the ID number itself.</summary>
     public string Subject { get; set; } = "";
     public Guid CaseId { get; set; }
 }

@@ -23,6 +23,15 @@ public static partial class DefinitionValidator
     public const int MaxDeadlineWorkingDays = 60;
     public const int MaxTimerWorkingDays = 260;
     public const int MaxNoticeWorkingDays = 30;
+    /// <summary>Far above any procedure of the seeds (the largest has 18 steps); what a designer can still show.</summary>
+    public const int MaxSteps = 500;
+    /// <summary>The largest definition accepted, in UTF-8 bytes (the shipped ones are under 20 KB).</summary>
+    public const int MaxBytes = 1024 * 1024;
+
+    private static readonly JsonDocumentOptions StrictJson = new()
+    {
+        CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false, AllowDuplicateProperties = false, MaxDepth = 32,
+    };
     public static readonly string[] TimeoutActions = ["remind", "escalate", "auto"];
     public static readonly string[] EndStatuses = ["approved", "rejected", "withdrawn", "closed"];
 
@@ -36,6 +45,11 @@ public static partial class DefinitionValidator
     /// <summary>Validates raw JSON: malformed JSON and schema violations are reported, not thrown.</summary>
     public static ValidationReport Validate(string json)
     {
+        if (System.Text.Encoding.UTF8.GetByteCount(json) > MaxBytes)
+            return ValidationReport.Of([new("", $"定义超过 {MaxBytes / 1024} KB (a definition is at most {MaxBytes / 1024} KB)")]);
+        // Strict JSON first: comments, trailing commas and a key given twice (which one would count?) are refused.
+        try { using var _ = JsonDocument.Parse(json, StrictJson); }
+        catch (JsonException e) { return ValidationReport.Of([new("", $"不是有效的 JSON (not valid JSON)：{e.Message}")]); }
         ICollection<NJsonSchema.Validation.ValidationError> schemaErrors;
         try { schemaErrors = Schema.Value.Validate(json); }
         catch (Exception e) when (e is JsonException or Newtonsoft.Json.JsonException)
@@ -97,21 +111,37 @@ public static partial class DefinitionValidator
         if (d.OncePer is { } once && (!RegionCode.TryParseLevel(once.Scope, out _) && once.Scope != "country"))
             Error("oncePer.scope", $"未知的区划层级 '{once.Scope}' (unknown region level '{once.Scope}')");
 
+        if (d.StartedBy is { } startedBy)
+        {
+            if (!StartRoutes.All.Contains(startedBy.Route))
+                Error("startedBy.route", $"应为 {string.Join(" / ", StartRoutes.All)} 之一 (one of the start routes)");
+            foreach (var (role, i) in (startedBy.Roles ?? []).Select((r, i) => (r, i)))
+                if (!Roles.IsKnown(role)) Error($"startedBy.roles[{i}]", $"未知角色 '{role}' (unknown role)");
+        }
+
+        if (d.Steps.Count > MaxSteps)
+        {
+            Error("steps", $"步骤最多 {MaxSteps} 个 (at most {MaxSteps} steps)");
+            return ValidationReport.Of(errors);
+        }
         var ids = new HashSet<string>();
         foreach (var step in d.Steps)
             if (!ids.Add(step.Id)) Error($"steps[{step.Id}].id", "步骤标识重复 (step id is used twice)");
-        if (d.Step(d.Start) is null) Error("start", $"没有步骤 '{d.Start}' (unknown step '{d.Start}')");
+        var byId = d.Steps.GroupBy(s => s.Id).ToDictionary(g => g.Key, g => g.First());
+        if (!byId.ContainsKey(d.Start)) Error("start", $"没有步骤 '{d.Start}' (unknown step '{d.Start}')");
 
         foreach (var step in d.Steps) CheckStep(step, ids, Error);
         foreach (var step in d.Steps.Where(s => s.Kind == StepKinds.Action && s.Action == StepActionNames.VerifyUnique && d.OncePer is null))
             Error($"steps[{step.Id}].action", "查重须在流程中设定唯一性 oncePer (the duplicate check needs the definition's oncePer: what must be unique, and where)");
 
-        if (d.Step(d.Start) is not null)
+        if (byId.ContainsKey(d.Start))
         {
-            var reachable = Reachable(d, d.Start);
+            var reachable = Reachable(byId, d.Start);
             foreach (var step in d.Steps.Where(s => !reachable.Contains(s.Id)))
                 Error($"steps[{step.Id}]", "无法到达：从起始步骤没有路径通向这里 (unreachable: no path from the start step leads here)");
-            var canEnd = CanReachEnd(d);
+            foreach (var id in AutomaticCycle(byId))
+                Error($"steps[{id}]", "自动步骤构成循环，案件将永远无法停下等待办理 (these automatic steps form a loop with no task, timer or notice in it: a case would never stop)");
+            var canEnd = CanReachEnd(d, byId);
             foreach (var step in d.Steps.Where(s => reachable.Contains(s.Id) && !canEnd.Contains(s.Id)))
                 Error($"steps[{step.Id}]", "无法结束：从这里没有路径通向结束步骤 (dead end: no path from this step reaches an end step)");
         }
@@ -154,6 +184,8 @@ public static partial class DefinitionValidator
                     Target(branch.To, $"branches[{i}].to");
                     if (branch.When is null && i < step.Branches.Count - 1)
                         error($"{at}.branches[{i}].when", "只有最后一个分支可以不设条件 (only the last branch may have no condition)");
+                    if (branch.When is not null && i == step.Branches.Count - 1)
+                        error($"{at}.branches[{i}].when", "最后一个分支须不设条件，其余条件都不成立时走此分支 (the last branch must have no condition: it is taken when no other applies)");
                     CheckExpression(branch.When, $"{at}.branches[{i}].when", error);
                 }
                 break;
@@ -272,26 +304,67 @@ public static partial class DefinitionValidator
         _ => step.Next is null ? [] : [step.Next],
     };
 
-    private static HashSet<string> Reachable(ProcedureDefinition d, string start)
+    private static HashSet<string> Reachable(Dictionary<string, StepDefinition> steps, string start)
     {
         var seen = new HashSet<string> { start };
         var queue = new Queue<string>([start]);
         while (queue.TryDequeue(out var id))
-            foreach (var next in d.Step(id) is { } s ? Targets(s) : [])
-                if (d.Step(next) is not null && seen.Add(next)) queue.Enqueue(next);
+            foreach (var next in Targets(steps[id]))
+                if (steps.ContainsKey(next) && seen.Add(next)) queue.Enqueue(next);
         return seen;
     }
 
-    private static HashSet<string> CanReachEnd(ProcedureDefinition d)
+    /// <summary>The steps that can reach an end: a walk backwards from the end steps, each edge once.</summary>
+    private static HashSet<string> CanReachEnd(ProcedureDefinition d, Dictionary<string, StepDefinition> steps)
     {
+        var into = new Dictionary<string, List<string>>();
+        foreach (var step in steps.Values)
+            foreach (var next in Targets(step))
+                (into.TryGetValue(next, out var from) ? from : into[next] = []).Add(step.Id);
         var result = d.Steps.Where(s => s.Kind == StepKinds.End).Select(s => s.Id).ToHashSet();
-        for (var changed = true; changed;)
-        {
-            changed = false;
-            foreach (var step in d.Steps.Where(s => !result.Contains(s.Id)))
-                if (Targets(step).Any(result.Contains)) changed = result.Add(step.Id) || changed;
-        }
+        var queue = new Queue<string>(result);
+        while (queue.TryDequeue(out var id))
+            foreach (var previous in into.GetValueOrDefault(id) ?? [])
+                if (result.Add(previous)) queue.Enqueue(previous);
         return result;
+    }
+
+    /// <summary>Steps the engine passes through without waiting (decisions, actions, payments) that lead round to
+    /// themselves: a case entering them would run on for ever. Depth-first, each step and edge once.</summary>
+    private static IEnumerable<string> AutomaticCycle(Dictionary<string, StepDefinition> steps)
+    {
+        static bool Automatic(StepDefinition s) => s.Kind is StepKinds.Decision or StepKinds.Action or StepKinds.Payment;
+        var state = new Dictionary<string, int>(); // 1: on the current path, 2: done
+        var inCycle = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var root in steps.Values.Where(Automatic))
+        {
+            if (state.ContainsKey(root.Id)) continue;
+            var path = new List<string>();
+            var stack = new Stack<(string Id, IEnumerator<string> Next)>();
+            stack.Push((root.Id, Targets(root).GetEnumerator()));
+            state[root.Id] = 1;
+            path.Add(root.Id);
+            while (stack.TryPeek(out var top))
+            {
+                if (!top.Next.MoveNext())
+                {
+                    stack.Pop();
+                    state[top.Id] = 2;
+                    path.RemoveAt(path.Count - 1);
+                    continue;
+                }
+                var next = top.Next.Current;
+                if (!steps.TryGetValue(next, out var step) || !Automatic(step)) continue;
+                if (state.GetValueOrDefault(next) == 1) inCycle.UnionWith(path[path.IndexOf(next)..]);
+                else if (!state.ContainsKey(next))
+                {
+                    state[next] = 1;
+                    path.Add(next);
+                    stack.Push((next, Targets(step).GetEnumerator()));
+                }
+            }
+        }
+        return inCycle;
     }
 }
 

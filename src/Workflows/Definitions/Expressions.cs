@@ -25,6 +25,12 @@ public static class Expressions
     public const int StatementLimit = 10_000;
     public const int RecursionLimit = 32;
     public const long MemoryLimitBytes = 8 * 1024 * 1024;
+    /// <summary>A regular expression's own bound: .NET's default is 10 s, far past the expression's time limit, since a
+    /// backtracking match runs inside one statement where the time limit is not checked.</summary>
+    public static readonly TimeSpan RegexTimeLimit = TimeSpan.FromMilliseconds(100);
+    /// <summary>Parsed scripts kept at most: every published definition's expressions fit many times over, while texts sent
+    /// only to be validated cannot grow the cache without end.</summary>
+    public const int CacheLimit = 20_000;
 
     private static readonly ConcurrentDictionary<string, Prepared<Acornima.Ast.Script>> Cache = new();
 
@@ -36,12 +42,21 @@ public static class Expressions
         catch (Exception e) { return e.Message; }
     }
 
-    public static Prepared<Acornima.Ast.Script> Prepare(string source) =>
-        Cache.GetOrAdd(source, s => Engine.PrepareScript("(" + s + "\n)", strict: true));
+    public static Prepared<Acornima.Ast.Script> Prepare(string source)
+    {
+        if (Cache.TryGetValue(source, out var prepared)) return prepared;
+        prepared = Engine.PrepareScript("(" + source + "\n)", strict: true);
+        // Full: start again rather than track use; the expressions in use are parsed again once, in microseconds each.
+        if (Cache.Count >= CacheLimit) Cache.Clear();
+        return Cache.GetOrAdd(source, prepared);
+    }
+
+    public static int CachedCount => Cache.Count;
 
     public static Engine NewEngine() => new(options => options
         .Strict()
         .TimeoutInterval(TimeLimit)
+        .RegexTimeoutInterval(RegexTimeLimit)
         .MaxStatements(StatementLimit)
         .LimitRecursion(RecursionLimit)
         .LimitMemory(MemoryLimitBytes));

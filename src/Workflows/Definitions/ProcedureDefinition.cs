@@ -19,12 +19,36 @@ public sealed class ProcedureDefinition
     public List<FieldRule> Rules { get; set; } = new();
     /// <summary>At most one case per subject within a region scope (e.g. one migrant-worker aid per ID per province).</summary>
     public OncePer? OncePer { get; set; }
+    /// <summary>Who may start a case of it, and through which route; absent: any official who accepts applications, through
+    /// POST /api/cases.</summary>
+    public StartedBy? StartedBy { get; set; }
     public string Start { get; set; } = "";
     public List<StepDefinition> Steps { get; set; } = new();
     /// <summary>Where the designer draws each step, kept with the version so a province's drawing survives publishing; the engine ignores it.</summary>
     public JsonObject? Layout { get; set; }
 
     public StepDefinition? Step(string id) => Steps.FirstOrDefault(s => s.Id == id);
+}
+
+public sealed class StartedBy
+{
+    /// <summary>One of <see cref="StartRoutes"/>.</summary>
+    public string Route { get; set; } = StartRoutes.Cases;
+    /// <summary>The roles that may start it; absent: every role that accepts applications.</summary>
+    public List<string>? Roles { get; set; }
+}
+
+/// <summary>How a case of a procedure comes to be.</summary>
+public static class StartRoutes
+{
+    /// <summary>An application at the single window: POST /api/cases.</summary>
+    public const string Cases = "cases";
+    /// <summary>先行救助 on the spot: POST /api/emergency-aid only.</summary>
+    public const string EmergencyAid = "emergency-aid";
+    /// <summary>Only as another procedure's sub-procedure step (一事一议), never on its own.</summary>
+    public const string SubProcedure = "sub-procedure";
+
+    public static readonly string[] All = [Cases, EmergencyAid, SubProcedure];
 }
 
 public sealed class OncePer

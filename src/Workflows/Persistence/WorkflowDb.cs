@@ -10,6 +10,7 @@ using Workflows.Definitions;
 using Workflows.Notices;
 using Workflows.Payments;
 using Workflows.Payroll;
+using Workflows.PersonalData;
 using Workflows.Regions;
 using Workflows.ReserveFunds;
 using Workflows.Tasks;
@@ -46,6 +47,12 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
     public DbSet<BenefitRecord> Benefits => Set<BenefitRecord>();
     public DbSet<BenefitChangeRecord> BenefitChanges => Set<BenefitChangeRecord>();
     public DbSet<ReserveFundEntryRecord> ReserveFundEntries => Set<ReserveFundEntryRecord>();
+    public DbSet<DisclosureRecord> Disclosures => Set<DisclosureRecord>();
+    public DbSet<AdminActionRecord> AdminActions => Set<AdminActionRecord>();
+
+    /// <summary>Seals the personal-data columns (<see cref="PersonalDataColumns"/>); null only for design-time tools, which
+    /// never read a row.</summary>
+    public PersonalDataCipher? Cipher { get; } = PersonalDataColumns.CipherOf(options);
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
@@ -168,12 +175,16 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
         });
         b.Entity<IdempotencyRecord>(e => { e.ToTable("idempotency_keys"); e.HasKey(x => new { x.Key, x.Username }); });
         b.Entity<SettingRecord>(e => { e.ToTable("settings"); e.HasKey(x => x.Key); });
+        b.Entity<DisclosureRecord>(e => { e.ToTable("disclosures"); e.HasIndex(x => x.CaseId); e.HasIndex(x => new { x.Username, x.At }); });
+        b.Entity<AdminActionRecord>(e => { e.ToTable("admin_actions"); e.HasIndex(x => x.At); });
         b.Entity<CalendarYearRecord>(e =>
         {
             e.ToTable("calendar_years");
             e.HasKey(x => x.Year);
             e.Property(x => x.Year).ValueGeneratedNever();
         });
+
+        if (Cipher is not null) PersonalDataColumns.Seal(b, Cipher);
 
         var utc = new ValueConverter<DateTime, DateTime>(v => v, v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
         foreach (var entity in b.Model.GetEntityTypes())
@@ -196,12 +207,14 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
         return s.ToString();
     }
 
-    public static WorkflowDb Create(string provider, string connectionString) => provider switch
+    public static WorkflowDb Create(string provider, string connectionString, PersonalDataCipher? cipher = null) => provider switch
     {
-        "Postgres" => new PostgresWorkflowDb(UsePostgres(new DbContextOptionsBuilder<PostgresWorkflowDb>(), connectionString).Options),
-        _ => new SqliteWorkflowDb(new DbContextOptionsBuilder<SqliteWorkflowDb>()
-            .UseSqlite(connectionString).Options),
+        "Postgres" => new PostgresWorkflowDb(WithCipher(UsePostgres(new DbContextOptionsBuilder<PostgresWorkflowDb>(), connectionString), cipher).Options),
+        _ => new SqliteWorkflowDb(WithCipher(new DbContextOptionsBuilder<SqliteWorkflowDb>().UseSqlite(connectionString), cipher).Options),
     };
+
+    private static TBuilder WithCipher<TBuilder>(TBuilder options, PersonalDataCipher? cipher) where TBuilder : DbContextOptionsBuilder =>
+        cipher is null ? options : PersonalDataColumns.UseCipher(options, cipher);
 }
 
 public sealed class SqliteWorkflowDb(DbContextOptions<SqliteWorkflowDb> options) : WorkflowDb(options);

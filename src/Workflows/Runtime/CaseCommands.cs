@@ -9,7 +9,13 @@ public sealed record ApplicantInput(string? Name, string? IdNumber, string? Phon
 
 /// <summary>POST /api/cases (API.md, Cases).</summary>
 public sealed record StartCaseCommand(
-    string? Procedure, string? RegionCode, ApplicantInput? Applicant, JsonObject? Household, JsonObject? Data);
+    string? Procedure, string? RegionCode, ApplicantInput? Applicant, JsonObject? Household, JsonObject? Data)
+{
+    /// <summary>The route the command came through (<see cref="Definitions.StartRoutes"/>), checked against the definition's
+    /// <c>startedBy</c>; not part of the request body.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string Route { get; init; } = Definitions.StartRoutes.Cases;
+}
 
 /// <summary>POST /api/tasks/{id}/complete.</summary>
 public sealed record CompleteTaskCommand(string? Outcome, JsonObject? Data, string? Comment);

@@ -2,11 +2,13 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Workflows.Access;
 using Workflows.Applicants;
+using Workflows.Audit;
 using Workflows.Calendar;
 using Workflows.Cases;
 using Workflows.Definitions;
 using Workflows.Payments;
 using Workflows.Payroll;
+using Workflows.PersonalData;
 using Workflows.Persistence;
 using Workflows.Regions;
 using Workflows.Tasks;
@@ -27,6 +29,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     OutboxSignal outbox)
 {
     internal WorkflowDb Db => db;
+    private PersonalDataCipher Cipher => db.Cipher ?? throw new InvalidOperationException("The command path needs a context that seals personal data.");
     internal DefinitionCatalog Catalog => catalog;
     internal WorkingDayCalendar Calendar => calendar;
     internal DateTime Now { get; private set; } = clock.GetUtcNow().UtcDateTime;
@@ -60,6 +63,11 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     internal void RequireTransaction() => _needsTransaction = true;
 
     private bool _needsTransaction;
+    private Guid? _lastStarted;
+
+    /// <summary>The case started last, the one a new case's chain links to.</summary>
+    private Task<Guid?> LastStartedCaseAsync(CancellationToken ct) =>
+        db.Cases.AsNoTracking().OrderByDescending(c => c.Id).Select(c => (Guid?)c.Id).FirstOrDefaultAsync(ct);
 
     /// <summary>A stopped benefit's payments of later months not yet sent are cancelled in this command's transaction (one
     /// UPDATE before the save; the save's version check rolls it back with the rest). One a run had taken leaves it, and
@@ -96,12 +104,19 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             errors.Add("regionCode", "应为申请人所在乡镇（9 位）或村（12 位）的区划代码 (a 9-digit township or 12-digit village code)");
         var applicant = command.Applicant;
         if (string.IsNullOrWhiteSpace(applicant?.Name)) errors.Add("applicant.name", "必填 (required)");
-        if (IdNumber.Problem(applicant?.IdNumber) is { } idProblem) errors.Add("applicant.idNumber", idProblem);
+        if (IdNumber.Problem(applicant?.IdNumber, WorkingDayCalendar.ChinaDate(Now)) is { } idProblem) errors.Add("applicant.idNumber", idProblem);
+        if (applicant?.Name is { Length: > MaxTextLength }) errors.Add("applicant.name", $"最多 {MaxTextLength} 个字符 (at most {MaxTextLength} characters)");
+        if (applicant?.Phone is { } phone && (phone.Length > 20 || !phone.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' ')))
+            errors.Add("applicant.phone", "应为电话号码（数字，最多 20 位）(a phone number of at most 20 digits)");
         // The account is what the bank's return is matched against: kept as digits only, checked as the correction is.
         var bankAccount = BankAccountCorrection.Normalise(applicant?.BankAccount);
         if (applicant?.BankAccount is { Length: > 0 } && bankAccount is null)
             errors.Add("applicant.bankAccount", "应为 10–30 位数字的银行账号 (a bank account of 10–30 digits)");
-        CheckMembers(command.Household, errors);
+        CheckHousehold(command.Household, errors);
+        // The amounts every client may send (API.md, Procedure inputs): yuan with at most 2 decimals, as all money is.
+        foreach (var name in new[] { "amount", "requestedAmount" }) CheckAmount(command.Data?[name], $"data.{name}", errors);
+        if ((command.Data?.ToJsonString().Length ?? 0) > MaxDataLength)
+            errors.Add("data", $"申请数据最多 {MaxDataLength / 1024} KB (the procedure's data is at most {MaxDataLength / 1024} KB)");
         errors.ThrowIfAny();
 
         if (!actor.Roles.Any(Roles.CaseIntake.Contains))
@@ -112,6 +127,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             throw new InvalidInput("regionCode", $"未知的区划代码 {region} (unknown region)");
         var procedure = await catalog.ResolveAsync(db, command.Procedure!, region, ct)
             ?? throw new InvalidInput("procedure", $"区划 {region} 没有已发布的流程 '{command.Procedure}' (no such procedure published for this region)");
+        MayStart(procedure.Definition, command.Route, actor);
 
         var idNumber = IdNumber.Normalise(applicant!.IdNumber!);
         var record = new CaseRecord
@@ -153,6 +169,13 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
 
     public async Task<CommandResult> CompleteAsync(Guid taskId, CompleteTaskCommand command, Actor actor, CancellationToken ct = default)
     {
+        var errors = new FieldErrors();
+        if (command.Comment is { Length: > MaxCommentLength })
+            errors.Add("comment", $"最多 {MaxCommentLength} 个字符 (at most {MaxCommentLength} characters)");
+        if ((command.Data?.ToJsonString().Length ?? 0) > MaxDataLength)
+            errors.Add("data", $"表单数据最多 {MaxDataLength / 1024} KB (a form's data is at most {MaxDataLength / 1024} KB)");
+        if (command.Outcome is { Length: > MaxTextLength }) errors.Add("outcome", "不是本任务的办理结果 (not an outcome of this task)");
+        errors.ThrowIfAny();
         // The task, its case, the case's other open tasks, its history and its once-per claim in one round trip: this is
         // the officials' hottest path, and with all of them in hand neither the steps nor the reply read them again.
         var rows = await TaskWithOpenTasksOfItsCase.For(db)(db, taskId).ToListAsync(ct);
@@ -371,12 +394,99 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         return (record, await catalog.GetAsync(db, record.DefinitionVersionId, ct));
     }
 
-    private static void CheckMembers(JsonObject? household, FieldErrors errors)
+    /// <summary>The definition's <c>startedBy</c>: a procedure of another route cannot be started through this one, and only
+    /// its roles may start it.</summary>
+    private static void MayStart(ProcedureDefinition definition, string route, Actor actor)
     {
-        if (household?["members"] is not JsonArray members) return;
-        for (var i = 0; i < members.Count; i++)
-            if (IdNumber.Problem(members[i]?["idNumber"]?.GetValue<string>()) is { } problem)
-                errors.Add($"household.members[{i}].idNumber", problem);
+        var startedBy = definition.StartedBy ?? new StartedBy();
+        if (startedBy.Route != route)
+            throw new InvalidInput("procedure", startedBy.Route switch
+            {
+                StartRoutes.EmergencyAid => $"流程 {definition.Key} 只能通过先行救助 POST /api/emergency-aid 发起 (started only through the emergency route)",
+                StartRoutes.SubProcedure => $"流程 {definition.Key} 是子流程，只能由其他流程的步骤发起 (a sub-procedure, started only by another procedure's step)",
+                _ => $"流程 {definition.Key} 应通过 POST /api/cases 发起 (started through POST /api/cases)",
+            });
+        var roles = startedBy.Roles is { Count: > 0 } listed ? listed : [.. Roles.CaseIntake];
+        if (!roles.Any(actor.Has))
+            throw new ForbiddenProblem($"流程 {definition.Key} 只能由以下角色发起：{string.Join(", ", roles)} (only these roles may start it).");
+    }
+
+    /// <summary>The household as API.md names it (Cases): each member's name, ID number and relation as text, incomes and
+    /// assets as amounts in yuan with at most 2 decimals, grades and ages as whole numbers in range. What the policy rules
+    /// read must be what they expect, or the application is refused naming the field.</summary>
+    private void CheckHousehold(JsonObject? household, FieldErrors errors)
+    {
+        if (household is null) return;
+        var today = WorkingDayCalendar.ChinaDate(Now);
+        switch (household["members"])
+        {
+            case null: break;
+            case JsonArray members:
+                if (members.Count > MaxMembers) errors.Add("household.members", $"最多 {MaxMembers} 人 (at most {MaxMembers} members)");
+                for (var i = 0; i < Math.Min(members.Count, MaxMembers); i++)
+                    CheckMember(members[i], $"household.members[{i}]", today, errors);
+                break;
+            default:
+                errors.Add("household.members", "应为家庭成员的列表 (a list of household members)");
+                break;
+        }
+        switch (household["assets"])
+        {
+            case null: break;
+            case JsonObject assets:
+                foreach (var name in new[] { "cash", "deposits", "securities", "claims" })
+                    CheckAmount(assets[name], $"household.assets.{name}", errors);
+                break;
+            default:
+                errors.Add("household.assets", "应为家庭财产对象 (an object of the household's assets)");
+                break;
+        }
+    }
+
+    public const int MaxMembers = 30;
+    public const int MaxDataLength = 64 * 1024;
+    public const int MaxCommentLength = 2000;
+    public const int MaxTextLength = 100;
+
+    private static void CheckMember(JsonNode? member, string at, DateOnly today, FieldErrors errors)
+    {
+        if (member is not JsonObject m)
+        {
+            errors.Add(at, "应为家庭成员对象 (a household member object)");
+            return;
+        }
+        foreach (var name in new[] { "name", "relation" })
+            if (Text(m[name]) is not { Length: > 0 and <= MaxTextLength })
+                errors.Add($"{at}.{name}", $"必填，最多 {MaxTextLength} 个字符 (required text of at most {MaxTextLength} characters)");
+        if (IdNumber.Problem(Text(m["idNumber"]), today) is { } problem) errors.Add($"{at}.idNumber", problem);
+        CheckAmount(m["monthlyIncome"], $"{at}.monthlyIncome", errors);
+        CheckAmount(m["employmentCost"], $"{at}.employmentCost", errors);
+        CheckWhole(m["disabilityGrade"], 1, 4, $"{at}.disabilityGrade", errors);
+        CheckWhole(m["age"], 0, 150, $"{at}.age", errors);
+        if (m["disabilityKind"] is { } kind && Text(kind) is not { Length: > 0 and <= MaxTextLength })
+            errors.Add($"{at}.disabilityKind", "应为文字 (text)");
+        if (m["seriousIllness"] is { } ill && ill.GetValueKind() is not (System.Text.Json.JsonValueKind.True or System.Text.Json.JsonValueKind.False))
+            errors.Add($"{at}.seriousIllness", "应为 true 或 false (true or false)");
+    }
+
+    private static string? Text(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.String ? v.GetValue<string>() : null;
+
+    private static decimal? Number(JsonNode? node) =>
+        node is JsonValue v && v.GetValueKind() == System.Text.Json.JsonValueKind.Number && v.TryGetValue<decimal>(out var d) ? d : null;
+
+    private static void CheckAmount(JsonNode? node, string at, FieldErrors errors)
+    {
+        if (node is null) return;
+        if (Number(node) is not { } amount || amount < 0 || amount > 1_000_000_000 || decimal.Round(amount, 2) != amount)
+            errors.Add(at, "应为不小于 0、最多两位小数的金额（元）(an amount in yuan, not negative, with at most 2 decimals)");
+    }
+
+    private static void CheckWhole(JsonNode? node, int min, int max, string at, FieldErrors errors)
+    {
+        if (node is null) return;
+        if (Number(node) is not { } n || n != decimal.Truncate(n) || n < min || n > max)
+            errors.Add(at, $"应为 {min} 到 {max} 的整数 (a whole number from {min} to {max})");
     }
 
     private async Task ClaimOncePerAsync(CaseRecord record, OncePer? oncePer, CancellationToken ct)
@@ -384,13 +494,15 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         if (oncePer is null) return;
         var scope = oncePer.Scope == "country" ? ""
             : RegionCode.AtLevel(record.RegionCode, Enum.Parse<RegionLevel>(oncePer.Scope, ignoreCase: true));
+        // The person by keyed hash, not ID number: the claim is a unique key the database compares, and must not be readable.
+        var subject = Cipher.Lookup(record.ApplicantIdNumber);
         var taken = await db.OncePerClaims.AsNoTracking()
-            .AnyAsync(c => c.Procedure == record.Procedure && c.ScopeRegion == scope && c.Subject == record.ApplicantIdNumber, ct);
+            .AnyAsync(c => c.Procedure == record.Procedure && c.ScopeRegion == scope && c.Subject == subject, ct);
         if (taken) throw new ConflictProblem(OncePerMessage(oncePer));
         // The unique index is what really guarantees it, when two applications arrive at the same instant.
         db.OncePerClaims.Add(new OncePerClaimRecord
         {
-            Procedure = record.Procedure, ScopeRegion = scope, Subject = record.ApplicantIdNumber, CaseId = record.Id,
+            Procedure = record.Procedure, ScopeRegion = scope, Subject = subject, CaseId = record.Id,
         });
     }
 
@@ -419,7 +531,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             _beforeSave.Clear();
             foreach (var ofCase in _events.GroupBy(e => e.CaseId)) db.Outbox.Add(OutboxRecord.Of(ofCase.Key, Now, ofCase));
             _events.Clear();
-            WriteHistory();
+            await WriteHistoryAsync(ct);
             db.SavingGuardedCommand = !_needsTransaction;
             await db.SaveChangesAsync(ct);
             if (own is not null) await own.CommitAsync(ct);
@@ -446,15 +558,19 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
 
     /// <summary>One row per case whose version moved, with the actions on it, even none: the row is what makes the
     /// database refuse a second command that read the same version.</summary>
-    private void WriteHistory()
+    private async Task WriteHistoryAsync(CancellationToken ct)
     {
         var unmoved = _actions.Select(a => a.CaseId).Except(_moved.Select(m => m.Case.Id)).FirstOrDefault();
         if (unmoved != Guid.Empty)
             throw new InvalidOperationException($"History recorded for case {unmoved} without moving its version.");
+        var chain = new AuditChain(Cipher.Ring.ChainKey);
         foreach (var (record, actor) in _moved)
         {
-            var actions = _actions.Where(a => a.CaseId == record.Id).Select(a => a.Entry);
-            _recorded.Add(db.History.Add(HistoryRecord.Of(record, Now, actor, actions)).Entity);
+            if (record.Version == 1) record.PreviousCaseId = _lastStarted ??= await LastStartedCaseAsync(ct);
+            var row = HistoryRecord.Of(record, Now, actor, _actions.Where(a => a.CaseId == record.Id).Select(a => a.Entry));
+            record.HistoryHash = row.Hash = chain.Next(record, row);
+            if (record.Version == 1) _lastStarted = record.Id;
+            _recorded.Add(db.History.Add(row).Entity);
         }
         _moved.Clear();
         _actions.Clear();

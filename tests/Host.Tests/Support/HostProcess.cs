@@ -31,19 +31,7 @@ public sealed class HostProcess : IAsyncDisposable
         listener.Start();
         var address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
         listener.Stop();
-        var dll = HostDll();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true,
-        };
-        foreach (var argument in new[]
-                 {
-                     dll, "--urls", address.ToString(), "--Database:Provider=Postgres", $"--ConnectionStrings:Workflow={database}",
-                     "--Clock:Mode=Manual", $"--Clock:Start={clock:O}", $"--Bootstrap:AdminUser={ServiceHost.AdminUser}",
-                     $"--Bootstrap:AdminPassword={ServiceHost.AdminPassword}", $"--Definitions:Path={Repo.Workflows}",
-                     $"--Calendar:Path={Repo.Calendars}", "--Logging:LogLevel:Default=Warning",
-                 })
-            start.ArgumentList.Add(argument);
+        var start = StartInfo(database, clock, ["--urls", address.ToString()]);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -58,6 +46,35 @@ public sealed class HostProcess : IAsyncDisposable
         }
         process.Kill(entireProcessTree: true);
         throw new TimeoutException("The Host did not become ready within 60 s.");
+    }
+
+    /// <summary>The Host's own configuration for this database, after <paramref name="arguments"/>.</summary>
+    private static ProcessStartInfo StartInfo(string database, DateTimeOffset clock, IEnumerable<string> arguments)
+    {
+        var dll = HostDll();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!, RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        string[] all =
+        [
+            dll, .. arguments, "--Database:Provider=Postgres", $"--ConnectionStrings:Workflow={database}",
+            "--Clock:Mode=Manual", $"--Clock:Start={clock:O}", $"--Bootstrap:AdminUser={ServiceHost.AdminUser}",
+            $"--Bootstrap:AdminPassword={ServiceHost.AdminPassword}", $"--Definitions:Path={Repo.Workflows}",
+            $"--Calendar:Path={Repo.Calendars}", "--Logging:LogLevel:Default=Warning", .. TestSettings.Arguments,
+        ];
+        foreach (var argument in all) start.ArgumentList.Add(argument);
+        return start;
+    }
+
+    /// <summary>An operator's command (README, Operating) on the database, as an operator runs it: its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunCommandAsync(string database, string command)
+    {
+        using var process = Process.Start(StartInfo(database, Seed.BeforeSpringFestival, [command]))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await errors);
     }
 
     public Api Anonymous() => new(new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromMinutes(2) });

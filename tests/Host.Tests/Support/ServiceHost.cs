@@ -39,6 +39,7 @@ public sealed class ServiceHost(string provider, string connectionString, DateTi
             ["Calendar:Path"] = Repo.Calendars,
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in TestSettings.Settings) all[key] = value;
         foreach (var (key, value) in settings ?? new()) all[key] = value;
         foreach (var (key, value) in all) builder.UseSetting(key, value);
     }

@@ -22,6 +22,16 @@ public class IdNumberTests
         Assert.Contains(reason, IdNumber.Problem(id));
 
     [Fact]
+    public void Refuses_a_birth_date_after_today()
+    {
+        var born = new DateOnly(2026, 12, 3);
+        var id = "220102" + born.ToString("yyyyMMdd") + "001";
+        id += IdNumber.CheckDigit(id);
+        Assert.Null(IdNumber.Problem(id, born));
+        Assert.Contains("future", IdNumber.Problem(id, born.AddDays(-1)));
+    }
+
+    [Fact]
     public void Masks_all_but_the_first_six_and_last_four() =>
         Assert.Equal("110105********002X", IdNumber.Mask("11010519491231002X"));
 }

@@ -91,6 +91,12 @@ public class DefinitionValidatorTests
             "steps[pay]", "dead end" },
         { "malformed region code", d => d["regionCode"] = "221", "regionCode", "does not have the required format" },
         { "unknown oncePer scope", d => d["oncePer"]!["scope"] = "planet", "oncePer.scope", "is not one of the allowed values" },
+        { "a decision cycle with nothing to wait for", d => { Step(d, "unique")["next"] = "route"; Step(d, "route")["branches"]![1]!["to"] = "unique"; },
+            "steps[unique]", "form a loop" },
+        { "a decision without a default branch", d => Step(d, "route")["branches"]![1]!["when"] = "data.amount <= 500",
+            "steps[route].branches[1].when", "the last branch must have no condition" },
+        { "unknown start route", d => d["startedBy"] = JsonNode.Parse("""{"route":"anywhere"}"""), "startedBy.route", "is not one of the allowed values" },
+        { "unknown starting role", d => d["startedBy"] = JsonNode.Parse("""{"roles":["mayor"]}"""), "startedBy.roles[0]", "unknown role" },
         { "missing name", d => d.Remove("name"), "name", "必填 (is required)" },
         { "unknown property", d => d["colour"] = "red", "colour", "is not a known property" },
     };
@@ -119,6 +125,41 @@ public class DefinitionValidatorTests
         var report = DefinitionValidator.Validate("{ \"key\": ");
         Assert.False(report.Valid);
         Assert.Contains("not valid JSON", report.Errors.Single().Message);
+    }
+
+    [Theory]
+    [InlineData("a comment", "{ // note\n \"key\": \"x\" }")]
+    [InlineData("a key given twice", "{ \"key\": \"x\", \"key\": \"y\" }")]
+    [InlineData("a trailing comma", "{ \"key\": \"x\", }")]
+    public void Json_that_is_not_strict_is_refused(string what, string json)
+    {
+        var report = DefinitionValidator.Validate(json);
+        Assert.False(report.Valid, what);
+        Assert.Contains("not valid JSON", report.Errors.Single().Message);
+    }
+
+    [Fact]
+    public void A_definition_of_the_most_steps_validates_and_one_more_is_refused()
+    {
+        JsonObject Chain(int steps)
+        {
+            var d = JsonNode.Parse(Valid)!.AsObject();
+            var list = new JsonArray();
+            for (var i = 0; i < steps - 1; i++)
+                list.Add(new JsonObject
+                {
+                    ["id"] = $"s{i}", ["kind"] = "task", ["name"] = $"步骤{i}", ["role"] = "village-caseworker", ["level"] = "village",
+                    ["outcomes"] = new JsonArray(new JsonObject { ["name"] = "ok", ["to"] = i == steps - 2 ? "done" : $"s{i + 1}" }),
+                });
+            list.Add(new JsonObject { ["id"] = "done", ["kind"] = "end", ["name"] = "办结", ["status"] = "approved" });
+            (d["steps"], d["start"]) = (list, "s0");
+            d.Remove("oncePer");
+            return d;
+        }
+        var most = DefinitionValidator.Validate(Chain(DefinitionValidator.MaxSteps).ToJsonString());
+        Assert.True(most.Valid, string.Join("; ", most.Errors.Take(3)));
+        var tooMany = DefinitionValidator.Validate(Chain(DefinitionValidator.MaxSteps + 1).ToJsonString());
+        Assert.Contains(tooMany.Errors, e => e.Path == "steps" && e.Message.Contains("at most 500 steps"));
     }
 
     [Fact]

@@ -27,6 +27,22 @@ public class ExpressionSandboxTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
     }
 
+    [Fact]
+    public void A_regular_expression_that_backtracks_without_end_is_stopped_by_its_own_bound()
+    {
+        var watch = Stopwatch.StartNew();
+        var failed = Assert.Throws<ExpressionFailedException>(() => Scope().Evaluate("/^(a+)+$/.test('a'.repeat(40) + '!')"));
+        // The regex bound is 100 ms; before it, .NET's default of 10 s held the request (one statement: the time limit never ran).
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"took {watch.Elapsed}: {failed.Reason}");
+    }
+
+    [Fact]
+    public void The_parsed_expression_cache_stays_within_its_bound()
+    {
+        for (var i = 0; i < Expressions.CacheLimit + 100; i++) Expressions.Prepare($"data.requestedAmount + {i} > 0");
+        Assert.InRange(Expressions.CachedCount, 1, Expressions.CacheLimit);
+    }
+
     [Theory]
     [InlineData("System.IO.File.Exists('/etc/passwd')")]
     [InlineData("importNamespace('System.IO')")]

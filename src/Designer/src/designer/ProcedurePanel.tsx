@@ -1,6 +1,8 @@
 import { useState } from "react";
 import type { Definition, DefinitionError } from "./definition";
-import { fieldLabel } from "../words";
+import { fieldLabel, roleLabel, roleNames, startRouteLabel, startRoutes } from "../words";
+
+interface StartedBy { route?: string; roles?: string[] }
 
 /** The procedure's own fields: its name, where it starts, and the province's parameters (thresholds, limits…). */
 export function ProcedurePanel({ head, stepIds, errors, onChange }: {
@@ -14,6 +16,14 @@ export function ProcedurePanel({ head, stepIds, errors, onChange }: {
     onChange({ ...head, parameters: rest });
   };
   const problems = errors.filter(e => !e.path.startsWith("steps["));
+  const startedBy = (head.startedBy as StartedBy | undefined) ?? {};
+  const setStartedBy = (next: StartedBy) => {
+    const roles = next.roles?.length ? next.roles : undefined;
+    const route = next.route && next.route !== "cases" ? next.route : undefined;
+    onChange({ ...head, startedBy: roles || route ? { ...(route ? { route } : {}), ...(roles ? { roles } : {}) } : undefined });
+  };
+  const toggleRole = (role: string, on: boolean) =>
+    setStartedBy({ ...startedBy, roles: on ? [...(startedBy.roles ?? []), role] : (startedBy.roles ?? []).filter(r => r !== role) });
 
   return (
     <section className="panel" aria-label="流程属性">
@@ -33,6 +43,21 @@ export function ProcedurePanel({ head, stepIds, errors, onChange }: {
         <textarea rows={4} value={(head.description as string | undefined) ?? ""}
                   onChange={e => onChange({ ...head, description: e.target.value || undefined })} />
       </label>
+      <fieldset>
+        <legend>谁可发起</legend>
+        <label className="field"><span>发起途径</span>
+          <select value={startedBy.route ?? "cases"} onChange={e => setStartedBy({ ...startedBy, route: e.target.value })}>
+            {startRoutes.map(r => <option key={r} value={r}>{startRouteLabel(r)}</option>)}
+          </select>
+        </label>
+        <p className="muted">不勾选任何角色时，所有受理申请的工作人员均可发起。</p>
+        {roleNames.map(role => (
+          <label key={role} className="check">
+            <input type="checkbox" checked={startedBy.roles?.includes(role) ?? false}
+                   onChange={e => toggleRole(role, e.target.checked)} /> {roleLabel(role)}
+          </label>
+        ))}
+      </fieldset>
       <fieldset>
         <legend>本省参数</legend>
         {Object.entries(parameters).map(([name, value]) => (

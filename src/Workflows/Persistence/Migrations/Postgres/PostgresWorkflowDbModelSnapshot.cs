@@ -22,6 +22,45 @@ namespace Workflows.Persistence.Migrations.Postgres
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
+            modelBuilder.Entity("Workflows.Access.AdminActionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("action");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("DetailsJson")
+                        .HasColumnType("text")
+                        .HasColumnName("details_json");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("target");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("admin_actions", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Access.UserRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -282,6 +321,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("bigint")
                         .HasColumnName("definition_version_id");
 
+                    b.Property<string>("HistoryHash")
+                        .HasColumnType("text")
+                        .HasColumnName("history_hash");
+
                     b.Property<long?>("MonthlyAmountFen")
                         .HasColumnType("bigint")
                         .HasColumnName("monthly_amount_fen");
@@ -293,6 +336,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.Property<int>("PaymentCount")
                         .HasColumnType("integer")
                         .HasColumnName("payment_count");
+
+                    b.Property<Guid?>("PreviousCaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("previous_case_id");
 
                     b.Property<string>("Procedure")
                         .IsRequired()
@@ -373,6 +420,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("entries_json");
+
+                    b.Property<string>("Hash")
+                        .HasColumnType("text")
+                        .HasColumnName("hash");
 
                     b.HasKey("Id");
 
@@ -972,6 +1023,42 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.HasKey("Key");
 
                     b.ToTable("settings", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.PersonalData.DisclosureRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("field");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("Username", "At");
+
+                    b.ToTable("disclosures", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Regions.RegionRecord", b =>

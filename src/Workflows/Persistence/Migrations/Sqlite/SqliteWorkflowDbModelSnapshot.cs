@@ -17,6 +17,43 @@ namespace Workflows.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("Workflows.Access.AdminActionRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Action")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("action");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("DetailsJson")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("details_json");
+
+                    b.Property<string>("Target")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("target");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("At");
+
+                    b.ToTable("admin_actions", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Access.UserRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -273,6 +310,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("definition_version_id");
 
+                    b.Property<string>("HistoryHash")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("history_hash");
+
                     b.Property<long?>("MonthlyAmountFen")
                         .HasColumnType("INTEGER")
                         .HasColumnName("monthly_amount_fen");
@@ -284,6 +325,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.Property<int>("PaymentCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("payment_count");
+
+                    b.Property<Guid?>("PreviousCaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_case_id");
 
                     b.Property<string>("Procedure")
                         .IsRequired()
@@ -362,6 +407,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("entries_json");
+
+                    b.Property<string>("Hash")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("hash");
 
                     b.HasKey("Id");
 
@@ -949,6 +998,40 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.HasKey("Key");
 
                     b.ToTable("settings", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.PersonalData.DisclosureRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Field")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("field");
+
+                    b.Property<string>("Username")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("username");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("Username", "At");
+
+                    b.ToTable("disclosures", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Regions.RegionRecord", b =>
