@@ -106,7 +106,12 @@ services.AddProblemDetails();
 services.AddExceptionHandler<ProblemMapping>();
 services.AddOpenApi();
 services.ConfigureHttpJsonOptions(o =>
-    o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping);
+{
+    o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+    o.SerializerOptions.Converters.Add(new PlainText());
+    // A key given twice would be read one way here and another way by someone else: refused as the body is read.
+    o.SerializerOptions.AllowDuplicateProperties = false;
+});
 
 var app = builder.Build();
 await Database.PrepareAsync(app.Services, configuration, app.Logger);

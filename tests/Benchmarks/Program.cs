@@ -22,13 +22,19 @@ using Workflows.Testing;
 // dotnet run -c Release --project tests/Benchmarks -- payroll [benefits]
 //   a county's payroll run of that many benefits (1,000,000) beside psql \copy of as many payment rows, then its bank file
 //   with the Host's peak memory.
+// --host=path/to/Workflows.Host.dll runs that build instead of building this checkout's: two builds, measured in turns on
+// the same machine, are compared by their ratios (README, Benchmark).
 var statements = args.Contains("--statements");
+Program.HostDll = args.FirstOrDefault(a => a.StartsWith("--host=")) is { } h ? Path.GetFullPath(h["--host=".Length..]) : null;
 var rounds = args.FirstOrDefault(a => a.StartsWith("--rounds=")) is { } r ? int.Parse(r["--rounds=".Length..]) : 1;
 args = args.Where(a => !a.StartsWith("--")).ToArray();
 var mode = args.FirstOrDefault() ?? "throughput";
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index]) : fallback;
 
-Console.WriteLine($"Machine: {Environment.ProcessorCount} cores; mode {mode}");
+var cpu = File.Exists("/proc/cpuinfo")
+    ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+    : "unknown CPU";
+Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {cpu}; .NET {Environment.Version}; mode {mode}");
 await using var cluster = statements ? await PostgresCluster.StartAsync(StatementStats.Settings) : await PostgresCluster.StartAsync();
 Func<Task<double>>? pgbench = null;
 var mostStolen = 0.0; // the largest share of CPU the hypervisor took in any part of the run
@@ -99,11 +105,15 @@ public static partial class Program
 {
     public const string AdminPassword = "bench-admin-1";
 
+    /// <summary>A Host build to run instead of this checkout's (<c>--host=</c>).</summary>
+    public static string? HostDll { get; set; }
+
     /// <summary>The Host in Release as its own process on the given database, with the manual clock.</summary>
     public static async Task<(Process Host, Uri Server)> StartHostAsync(string database, string clock = "Manual", string extra = "")
     {
-        await PostgresCluster.RunAsync("dotnet", $"build {Path.Combine(Repo.Root, "src", "Host")} -c Release -v q -nologo");
-        var dll = Path.Combine(Repo.Root, "src", "Host", "bin", "Release", "net10.0", "Workflows.Host.dll");
+        var dll = HostDll ?? Path.Combine(Repo.Root, "src", "Host", "bin", "Release", "net10.0", "Workflows.Host.dll");
+        if (HostDll is null) await PostgresCluster.RunAsync("dotnet", $"build {Path.Combine(Repo.Root, "src", "Host")} -c Release -v q -nologo");
+        Console.WriteLine($"Host: {dll}");
         var server = new Uri($"http://127.0.0.1:{5600 + Random.Shared.Next(300)}");
         var host = Process.Start(new ProcessStartInfo("dotnet",
             $"{dll} --urls {server} --Database:Provider=Postgres \"--ConnectionStrings:Workflow={database}\" " +

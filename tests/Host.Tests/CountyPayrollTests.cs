@@ -16,6 +16,34 @@ public sealed class CountyPayrollTests(PostgresFixture postgres) : PostgresTest(
     private static DateTimeOffset FirstOf(int month) => new(2026, month, 1, 9, 0, 0, TimeSpan.FromHours(8));
 
     [Fact]
+    public async Task A_month_whose_every_payment_waits_for_an_account_is_accepted_asks_for_it_and_leaves_the_run_to_be_drawn()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Ningxia);
+        var orphan = await (await host.LoginAsync("64-village-caseworker")).PostOk("/api/cases", new
+        {
+            procedure = "orphan-support", regionCode = Ningxia.Village,
+            applicant = new { name = "马小花", idNumber = IdNumbers.Make("640104", new DateOnly(2016, 5, 9), 17) },
+            data = new { childType = "orphan", documents = true },
+        }, HttpStatusCode.Created);
+        await CompleteAsync(host, Ningxia, "township-officer", "township-review", new { outcome = "approve" }, orphan);
+        await CompleteAsync(host, Ningxia, "county-approver", "county-approval", new { outcome = "approve" }, orphan);
+        var finance = await host.LoginAsync("64-finance-officer");
+
+        // Before, this was a 409 that had written the month's payment and opened the correction task: an error that was not one.
+        var waiting = await Api.Expect(await finance.PostAsync("/api/payroll-runs", new { regionCode = Ningxia.County, period = "2026-02" }),
+            HttpStatusCode.Accepted);
+        Assert.Equal((0, 1), (waiting["count"]!.GetValue<int>(), waiting["withoutBankAccount"]!.GetValue<int>()));
+        var village = await host.LoginAsync("64-village-caseworker");
+        var ask = Assert.Single((await village.GetOk("/api/tasks"))["items"]!.AsArray(), t => t!["step"]!.GetValue<string>() == "bank-account-correction")!;
+        await village.PostOk($"/api/tasks/{ask["id"]}/complete", new { outcome = "corrected", data = new { bankAccount = "6217000055556666777" } });
+
+        // No run of nothing was kept to stand in the way: the month's regular run is drawn once the account is there.
+        var run = await PayMonthAsync(host, Ningxia, "2026-02");
+        Assert.Equal((1, 0), (run["count"]!.GetValue<int>(), run["withoutBankAccount"]!.GetValue<int>()));
+    }
+
+    [Fact]
     public async Task Dibao_tekun_and_orphan_recipients_are_paid_every_month_and_a_finished_gradual_exit_is_not()
     {
         var (host, admin, _) = await StartSeededAsync();

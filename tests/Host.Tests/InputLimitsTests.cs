@@ -52,6 +52,7 @@ public sealed class InputLimitsTests(PostgresFixture postgres) : PostgresTest(po
         Assert.Equal(0, (await admin.GetOk("/api/cases"))["total"]!.GetValue<int>());
         // A page past every list is refused, not answered with the first page.
         await Api.ExpectProblem(await admin.GetAsync($"/api/cases?page={int.MaxValue}"), HttpStatusCode.UnprocessableEntity, "page");
+        await Api.ExpectProblem(await admin.GetAsync("/api/cases?pageSize=abc"), HttpStatusCode.BadRequest, "pageSize");
         // A comment too long for a form.
         var created = await caseworker.PostOk("/api/cases", good, HttpStatusCode.Created);
         await Api.ExpectProblem(await caseworker.PostAsync($"/api/tasks/{created["openTasks"]![0]!["id"]}/complete",

@@ -96,7 +96,7 @@ public static class AdminEndpoints
     private static void CheckMoney(decimal? value, string field, FieldErrors errors)
     {
         if (value is null) errors.Add(field, "必填 (required)");
-        else if (value <= 0 || decimal.Round(value.Value, 2) != value)
+        else if (!Money.IsAmount(value.Value))
             errors.Add(field, "应为大于 0、最多两位小数的金额（元）(a positive amount in yuan with at most 2 decimals)");
     }
 

@@ -35,8 +35,16 @@ public sealed class AdminActionLog(WorkflowDb db, TimeProvider clock) : IEndpoin
         var body = arguments.FirstOrDefault(a => a is JsonElement || (a is not null && a.GetType().IsClass && a.GetType().Namespace?.StartsWith("Workflows") == true
                                                                    && a.GetType().Name.EndsWith("Body", StringComparison.Ordinal)));
         if (body is null) return null;
-        var node = JsonSerializer.SerializeToNode(body, JsonSerializerOptions.Web);
-        Redact(node);
+        JsonNode? node;
+        try
+        {
+            node = JsonSerializer.SerializeToNode(body, JsonSerializerOptions.Web);
+            Redact(node);
+        }
+        catch (Exception e) when (e is ArgumentException or JsonException or InvalidOperationException)
+        {
+            return null; // a body the handler will refuse anyway; the action's route and target are still recorded
+        }
         var json = node?.ToJsonString();
         return json is { Length: <= MaxDetails } ? json : null;
     }

@@ -84,7 +84,7 @@ public static class DefinitionEndpoints
             var code = region ?? "";
             var actor = http.User.Actor();
             Authorise.Administers(actor, code, "region");
-            var json = await new StreamReader(request.Body).ReadToEndAsync(ct);
+            var json = await ReadDefinitionAsync(request, ct);
             CheckIdentity(json, key, code);
             return TypedResults.Ok(await SaveDraftAsync(db, key, code, json, request.Headers.IfMatch.FirstOrDefault(), actor, clock, http, ct));
         });
@@ -106,7 +106,7 @@ public static class DefinitionEndpoints
             var code = region ?? "";
             var actor = http.User.Actor();
             Authorise.Administers(actor, code, "region");
-            var definition = ParseImport(await new StreamReader(request.Body).ReadToEndAsync(ct));
+            var definition = ParseImport(await ReadDefinitionAsync(request, ct));
             var key = definition["key"]!.GetValue<string>();
             definition["regionCode"] = code;
             definition.Remove("version");
@@ -170,10 +170,23 @@ public static class DefinitionEndpoints
         return new DraftSaved(report.Valid, report.Errors, draft.Revision);
     }
 
+    /// <summary>A definition's text as sent: saved as a draft even when invalid, but never larger than a definition may be,
+    /// and never with a character the database cannot hold.</summary>
+    private static async Task<string> ReadDefinitionAsync(HttpRequest request, CancellationToken ct)
+    {
+        var json = await new StreamReader(request.Body).ReadToEndAsync(ct);
+        if (System.Text.Encoding.UTF8.GetByteCount(json) > DefinitionValidator.MaxBytes)
+            throw new InvalidInput("body", $"定义超过 {DefinitionValidator.MaxBytes / 1024} KB (a definition is at most {DefinitionValidator.MaxBytes / 1024} KB)");
+        if (json.Contains('\0')) throw new InvalidInput("body", "不能含 U+0000 字符 (must not contain U+0000)");
+        return json;
+    }
+
+    private static readonly System.Text.Json.JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
     private static JsonObject ParseImport(string text)
     {
         JsonNode? node;
-        try { node = JsonNode.Parse(text); }
+        try { node = JsonNode.Parse(text, documentOptions: Strict); }
         catch (System.Text.Json.JsonException e)
         {
             throw new InvalidInput("file", $"不是有效的 JSON：第 {e.LineNumber + 1} 行附近 (not valid JSON: {e.Message})");
@@ -200,12 +213,13 @@ public static class DefinitionEndpoints
         }
         catch (System.Text.Json.JsonException) { /* unparsable drafts are still saved; the report says why */ }
         catch (InvalidOperationException) { /* key of the wrong type: the schema report names it */ }
+        catch (ArgumentException) { /* a key given twice: the report says the JSON is not valid */ }
     }
 
     private static string? DraftName(DefinitionDraftRecord? draft)
     {
         try { return draft is null ? null : JsonNode.Parse(draft.Json)?["name"]?.GetValue<string>(); }
-        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException) { return null; }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or ArgumentException) { return null; }
     }
 
     private static JsonObject WithVersion(DefinitionVersionRecord record)

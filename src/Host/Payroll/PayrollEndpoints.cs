@@ -41,12 +41,20 @@ public static class PayrollEndpoints
         group.MapPost("/{id:guid}/bank-return", BankReturnOf).Accepts<string>("text/csv");
     }
 
-    private static async Task<Created<RunView>> Create(RunBody body, HttpContext http, WorkflowDb db, TimeProvider clock,
-        Func<WorkflowDb, CaseEngine> engineFor, CancellationToken ct)
+    /// <summary>202 when no payment of the month could go to the bank: each waits for its account, asked of its caseworker,
+    /// and the next regular run takes it once corrected.</summary>
+    public sealed record WaitingView(string RegionCode, string Period, int Count, decimal Total, int WithoutBankAccount, string Detail);
+
+    private static async Task<Results<Created<RunView>, Accepted<WaitingView>>> Create(RunBody body, HttpContext http, WorkflowDb db,
+        TimeProvider clock, Func<WorkflowDb, CaseEngine> engineFor, CancellationToken ct)
     {
         var drawn = await new PayrollRuns(db, clock).CreateAsync(body.RegionCode, body.Period, body.Supplementary ?? false,
             http.User.Actor(), engineFor(db), ct);
-        return TypedResults.Created($"/api/payroll-runs/{drawn.Run.Id}", View(drawn.Run) with { WithoutBankAccount = drawn.WithoutBankAccount });
+        if (drawn.Run is not { } run)
+            return TypedResults.Accepted((string?)null, new WaitingView(body.RegionCode!, body.Period!, 0, 0, drawn.WithoutBankAccount,
+                $"没有可送银行的付款：{drawn.WithoutBankAccount} 笔缺少银行账户，已交村级经办人补录，补录后由下一次常规批次发放 " +
+                $"({drawn.WithoutBankAccount} payments wait for a bank account; correction tasks opened)"));
+        return TypedResults.Created($"/api/payroll-runs/{run.Id}", View(run) with { WithoutBankAccount = drawn.WithoutBankAccount });
     }
 
     private static async Task<Ok<CaseEndpoints.Page<RunView>>> List(string? regionCode, string? period, int? page, int? pageSize,

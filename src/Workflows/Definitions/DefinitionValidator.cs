@@ -48,7 +48,12 @@ public static partial class DefinitionValidator
         if (System.Text.Encoding.UTF8.GetByteCount(json) > MaxBytes)
             return ValidationReport.Of([new("", $"定义超过 {MaxBytes / 1024} KB (a definition is at most {MaxBytes / 1024} KB)")]);
         // Strict JSON first: comments, trailing commas and a key given twice (which one would count?) are refused.
-        try { using var _ = JsonDocument.Parse(json, StrictJson); }
+        try
+        {
+            using var document = JsonDocument.Parse(json, StrictJson);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                return ValidationReport.Of([new("", "应为一个流程定义对象 (a definition is a JSON object)")]);
+        }
         catch (JsonException e) { return ValidationReport.Of([new("", $"不是有效的 JSON (not valid JSON)：{e.Message}")]); }
         ICollection<NJsonSchema.Validation.ValidationError> schemaErrors;
         try { schemaErrors = Schema.Value.Validate(json); }
@@ -64,7 +69,14 @@ public static partial class DefinitionValidator
                     int.TryParse(m.Groups[1].Value, out var i) && i < stepIds.Count && stepIds[i] is { } id ? $"steps[{id}]" : m.Value) })
                 .ToList());
         }
-        return Validate(DefinitionJson.Parse(json));
+        ProcedureDefinition definition;
+        try { definition = DefinitionJson.Parse(json); }
+        catch (JsonException e)
+        {
+            // What the schema lets through but the model cannot hold (a number too large for its field, …).
+            return ValidationReport.Of([new(e.Path?.TrimStart('$', '.') ?? "", $"不符合定义格式 (does not fit the definition)：{e.Message}")]);
+        }
+        return Validate(definition);
     }
 
     private static IEnumerable<DefinitionError> Flatten(NJsonSchema.Validation.ValidationError error)
@@ -93,7 +105,8 @@ public static partial class DefinitionValidator
         try
         {
             return System.Text.Json.Nodes.JsonNode.Parse(json)?["steps"] is System.Text.Json.Nodes.JsonArray steps
-                ? steps.Select(s => s?["id"] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var id) ? id : null).ToList()
+                ? steps.Select(s => s is System.Text.Json.Nodes.JsonObject step && step["id"] is System.Text.Json.Nodes.JsonValue v
+                                    && v.TryGetValue<string>(out var id) ? id : null).ToList()
                 : [];
         }
         catch (JsonException) { return []; }

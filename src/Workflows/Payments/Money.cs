@@ -13,4 +13,9 @@ public static class Money
 
     /// <summary>No single payment, allocation or bank row is this large: above it an input is a mistake, not money.</summary>
     public const decimal MaxYuan = 1_000_000_000m;
+
+    /// <summary>An amount of money as every input must give it: yuan with at most 2 decimals, not negative (or, when
+    /// <paramref name="zeroAllowed"/> is false, above zero), and not beyond <see cref="MaxYuan"/>.</summary>
+    public static bool IsAmount(decimal yuan, bool zeroAllowed = false) =>
+        (zeroAllowed ? yuan >= 0 : yuan > 0) && yuan <= MaxYuan && decimal.Round(yuan, 2) == yuan;
 }

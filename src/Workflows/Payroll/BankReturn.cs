@@ -86,7 +86,7 @@ public sealed class BankReturn(WorkflowDb db, TimeProvider clock, CaseEngine eng
             var account = Field(1);
             if (account.Length == 0) { errors.Add(At(1), $"第 {row} 行：必填 (required)"); ok = false; }
             if (!decimal.TryParse(Field(2), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var yuan)
-                || decimal.Round(yuan, 2) != yuan || yuan > Money.MaxYuan)
+                || !Money.IsAmount(yuan, zeroAllowed: true))
             {
                 errors.Add(At(2), $"第 {row} 行：应为金额（元），最多两位小数 (an amount in yuan, at most 2 decimals)");
                 ok = false;

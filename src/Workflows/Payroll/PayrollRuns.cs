@@ -12,8 +12,9 @@ namespace Workflows.Payroll;
 
 public sealed record ProcedureTotal(string Procedure, int Count, decimal Total);
 
-/// <summary>A run as it was drawn up, with the pending payments of the county it could not take (no bank account).</summary>
-public sealed record DrawnRun(PayrollRunRecord Run, int WithoutBankAccount);
+/// <summary>A run as it was drawn up, with the pending payments of the county it could not take (no bank account); no run
+/// when every payment due waits for an account.</summary>
+public sealed record DrawnRun(PayrollRunRecord? Run, int WithoutBankAccount);
 
 /// <summary>
 /// Draws up and approves payroll runs. Drawing up is set-based — one UPDATE attaches every payment the run takes, however
@@ -83,10 +84,9 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         await AskForAccountsAsync(county, engine, ct);
-        if (run.Count == 0)
-            throw new ConflictProblem($"{county} {period} 没有可送银行的付款：{withoutAccount} 笔缺少银行账户，已交村级经办人补录，" +
-                                      $"补录后由下一次常规批次发放 ({withoutAccount} payments wait for a bank account; correction tasks opened)");
-        return new DrawnRun(run, withoutAccount);
+        // Nothing could go to the bank, yet the month's payments were written and their accounts asked for: that is done,
+        // not refused, and the answer says so without a run (a run of nothing would stand in the way of the real one).
+        return new DrawnRun(run.Count == 0 ? null : run, withoutAccount);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public sealed class ReserveFundLedger(WorkflowDb db, TimeProvider clock)
         CancellationToken ct)
     {
         var errors = new FieldErrors();
-        if (amount is not { } yuan || yuan <= 0 || decimal.Round(yuan, 2) != yuan || yuan > Money.MaxYuan)
+        if (amount is not { } yuan || !Money.IsAmount(yuan))
             errors.Add("amount", "应为大于 0、最多两位小数的金额（元）(a positive amount in yuan with at most 2 decimals)");
         if (note?.Length > 200) errors.Add("note", "最多 200 个字符 (at most 200 characters)");
         errors.ThrowIfAny();

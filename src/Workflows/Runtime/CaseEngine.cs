@@ -478,7 +478,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     private static void CheckAmount(JsonNode? node, string at, FieldErrors errors)
     {
         if (node is null) return;
-        if (Number(node) is not { } amount || amount < 0 || amount > 1_000_000_000 || decimal.Round(amount, 2) != amount)
+        if (Number(node) is not { } amount || !Money.IsAmount(amount, zeroAllowed: true))
             errors.Add(at, "应为不小于 0、最多两位小数的金额（元）(an amount in yuan, not negative, with at most 2 decimals)");
     }
 

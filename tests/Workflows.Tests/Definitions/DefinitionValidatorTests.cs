@@ -138,6 +138,24 @@ public class DefinitionValidatorTests
         Assert.Contains("not valid JSON", report.Errors.Single().Message);
     }
 
+    [Theory]
+    [InlineData("null")]
+    [InlineData("5")]
+    [InlineData("\"x\"")]
+    [InlineData("[]")]
+    [InlineData("{}")]
+    [InlineData("{ \"id\": 5 }")]
+    [InlineData("{ \"id\": \"pay\", \"kind\": \"payment\", \"next\": null }")]
+    [InlineData("{ \"id\": \"x\", \"kind\": \"task\", \"outcomes\": [null] }")]
+    [InlineData("{ \"id\": \"x\", \"kind\": \"decision\", \"branches\": [5] }")]
+    public void A_step_of_any_shape_is_reported_not_thrown(string step)
+    {
+        var definition = JsonNode.Parse(Valid)!.AsObject();
+        definition["steps"]![3] = JsonNode.Parse(step);
+        var report = DefinitionValidator.Validate(definition.ToJsonString());
+        Assert.False(report.Valid);
+    }
+
     [Fact]
     public void A_definition_of_the_most_steps_validates_and_one_more_is_refused()
     {
