@@ -41,6 +41,7 @@ if (manualClock)
 services.AddSingleton<TimeProvider>(sp => manualClock ? sp.GetRequiredService<ManualClock>() : TimeProvider.System);
 
 services.AddWorkflowDatabase(configuration);
+builder.AddWorkflowTelemetry();
 services.AddSingleton<WorkingDayCalendar>(); // filled from the database at start (Database.PrepareAsync)
 services.AddSingleton<ProvisionalDeadlines>();
 services.AddHostedService<CalendarRefresher>();
@@ -102,6 +103,7 @@ services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Co
 });
 services.AddAuthorization();
 services.AddRateLimits(configuration);
+services.LimitRequestSizes();
 services.AddProblemDetails();
 services.AddExceptionHandler<ProblemMapping>();
 services.AddOpenApi();

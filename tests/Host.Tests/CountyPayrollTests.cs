@@ -15,11 +15,9 @@ public sealed class CountyPayrollTests(PostgresFixture postgres) : PostgresTest(
 {
     private static DateTimeOffset FirstOf(int month) => new(2026, month, 1, 9, 0, 0, TimeSpan.FromHours(8));
 
-    [Fact]
-    public async Task A_month_whose_every_payment_waits_for_an_account_is_accepted_asks_for_it_and_leaves_the_run_to_be_drawn()
+    /// <summary>An orphan's support approved in Ningxia; the application named no bank account.</summary>
+    private static async Task<JsonNode> ApprovedOrphanWithoutAccountAsync(ServiceHost host)
     {
-        var (host, admin, _) = await StartSeededAsync();
-        await SetUpAsync(admin, Ningxia);
         var orphan = await (await host.LoginAsync("64-village-caseworker")).PostOk("/api/cases", new
         {
             procedure = "orphan-support", regionCode = Ningxia.Village,
@@ -28,6 +26,15 @@ public sealed class CountyPayrollTests(PostgresFixture postgres) : PostgresTest(
         }, HttpStatusCode.Created);
         await CompleteAsync(host, Ningxia, "township-officer", "township-review", new { outcome = "approve" }, orphan);
         await CompleteAsync(host, Ningxia, "county-approver", "county-approval", new { outcome = "approve" }, orphan);
+        return orphan;
+    }
+
+    [Fact]
+    public async Task A_month_whose_every_payment_waits_for_an_account_is_accepted_asks_for_it_and_leaves_the_run_to_be_drawn()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        await SetUpAsync(admin, Ningxia);
+        var orphan = await ApprovedOrphanWithoutAccountAsync(host);
         var finance = await host.LoginAsync("64-finance-officer");
 
         // Before, this was a 409 that had written the month's payment and opened the correction task: an error that was not one.
@@ -79,14 +86,7 @@ public sealed class CountyPayrollTests(PostgresFixture postgres) : PostgresTest(
         await CompleteAsync(host, Ningxia, "township-officer", "township-review", new { outcome = "approve" }, tekun);
         await CompleteAsync(host, Ningxia, "county-approver", "county-approval", new { outcome = "approve" }, tekun);
         await CompleteAsync(host, Ningxia, "township-officer", "care-agreement", new { outcome = "signed", data = new { caregiver = "邻居" } }, tekun);
-        var orphan = await (await host.LoginAsync("64-village-caseworker")).PostOk("/api/cases", new
-        {
-            procedure = "orphan-support", regionCode = Ningxia.Village,
-            applicant = new { name = "马小花", idNumber = IdNumbers.Make("640104", new DateOnly(2016, 5, 9), 17) },
-            data = new { childType = "orphan", documents = true },
-        }, HttpStatusCode.Created);
-        await CompleteAsync(host, Ningxia, "township-officer", "township-review", new { outcome = "approve" }, orphan);
-        await CompleteAsync(host, Ningxia, "county-approver", "county-approval", new { outcome = "approve" }, orphan);
+        var orphan = await ApprovedOrphanWithoutAccountAsync(host);
 
         // March: two dibao households at (700 − 433.33) × 3 = 800.01, tekun 1.3 × rural 500 = 650. The orphan's 1200
         // cannot go to the bank: the application named no account. The run says so, and the village caseworker is asked.

@@ -98,6 +98,25 @@ public sealed class InputLimitsTests(PostgresFixture postgres) : PostgresTest(po
     }
 
     [Fact]
+    public async Task A_body_larger_than_its_route_accepts_is_refused_before_it_is_read()
+    {
+        var host = StartOn(await NewDatabaseAsync(), kestrel: true);
+        var admin = await Seed.RunAsync(host);
+        var caseworker = await host.LoginAsync(Seed.Caseworker);
+        // Before, every route read up to Kestrel's 30 MB default into memory.
+        var application = System.Text.Json.JsonSerializer.SerializeToNode(Seed.MigrantWorkerApplication())!;
+        application["data"]!["note"] = new string('x', 1_100_000);
+        await Api.ExpectProblem(await caseworker.PostAsync("/api/cases", application), HttpStatusCode.RequestEntityTooLarge);
+        // A definition may be larger, up to its own limit, which the validator names.
+        var definition = await admin.GetOk("/api/definitions/dibao?region=22");
+        definition["description"] = new string('x', 1_200_000);
+        await Api.ExpectProblem(await admin.PutAsync("/api/definitions/dibao/draft?region=22", definition), HttpStatusCode.UnprocessableEntity, "body");
+        definition["description"] = new string('x', 2_500_000);
+        await Api.ExpectProblem(await admin.PutAsync("/api/definitions/dibao/draft?region=22", definition), HttpStatusCode.RequestEntityTooLarge);
+        Assert.Equal(0, (await admin.GetOk("/api/cases"))["total"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Sign_in_and_the_public_notices_are_limited_per_address()
     {
         var database = await NewDatabaseAsync();

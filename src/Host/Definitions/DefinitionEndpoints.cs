@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Workflows.Access;
 using Workflows.Definitions;
 using Workflows.Host.Auth;
+using Workflows.Host.Setup;
 using Workflows.Persistence;
 using Workflows.Regions;
 using Workflows.Runtime;
@@ -26,7 +27,8 @@ public static class DefinitionEndpoints
     public static void MapDefinitions(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/definitions").WithTags("Definitions").RequireAuthorization()
-            .AddEndpointFilter<Workflows.Host.Audit.AdminActionLog>();
+            .AddEndpointFilter<Workflows.Host.Audit.AdminActionLog>()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(RequestSizes.DefinitionBytes));
 
         group.MapGet("", async (WorkflowDb db, CancellationToken ct) =>
         {

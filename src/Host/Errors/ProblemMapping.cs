@@ -38,6 +38,11 @@ public sealed partial class ProblemMapping(IProblemDetailsService problems, ILog
                 {
                     Status = StatusCodes.Status400BadRequest, Title = "A parameter has a value of the wrong kind", Detail = e.Message,
                 },
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } e => new HttpValidationProblemDetails(
+                new Dictionary<string, string[]> { ["body"] = ["请求内容超过此地址允许的大小 (the body is larger than this route accepts)"] })
+            {
+                Status = StatusCodes.Status413PayloadTooLarge, Title = "The request body is too large", Detail = e.Message,
+            },
             BadHttpRequestException e => new HttpValidationProblemDetails(new Dictionary<string, string[]>
             {
                 ["body"] = ["请求内容缺失或无法读取 (the request body is missing or cannot be read)"],

@@ -59,6 +59,9 @@ public sealed class OutboxDispatcher(Func<WorkflowDb> openDb, IHubContext<TaskHu
         }
         var rows = await db.Outbox.AsNoTracking().Where(o => o.DispatchedAt == null).OrderBy(o => o.Id).Take(BatchSize).ToListAsync(ct);
         if (rows.Count == 0) return 0;
+        using var activity = Workflows.Telemetry.Tracing.Source.StartActivity("outbox dispatch");
+        activity?.SetTag("workflows.outbox.rows", rows.Count);
+        activity?.SetTag("workflows.outbox.lag_s", (clock.GetUtcNow().UtcDateTime - rows[0].At).TotalSeconds);
         foreach (var row in rows)
             foreach (var notification in EventsOf(row)) await SendAsync(notification, ct);
         // By id, not by "up to the last id": a row with a lower id may commit after this read, and must wait to be sent.

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Workflows.Access;
 using Workflows.Applicants;
 using Workflows.Host.Auth;
+using Workflows.Host.Setup;
 using Workflows.Host.Cases;
 using Workflows.Payments;
 using Workflows.Payroll;
@@ -38,7 +39,9 @@ public static class PayrollEndpoints
         group.MapGet("/{id:guid}/payments", Payments);
         group.MapPost("/{id:guid}/approve", Approve);
         group.MapGet("/{id:guid}/bank-file", BankFileOf);
-        group.MapPost("/{id:guid}/bank-return", BankReturnOf).Accepts<string>("text/csv");
+        // A county's return file: a row per payment of the month, up to a few hundred thousand.
+        group.MapPost("/{id:guid}/bank-return", BankReturnOf).Accepts<string>("text/csv")
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(RequestSizes.BankReturnBytes));
     }
 
     /// <summary>202 when no payment of the month could go to the bank: each waits for its account, asked of its caseworker,

@@ -34,6 +34,9 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
     public async Task<DrawnRun> CreateAsync(string? regionCode, string? period, bool supplementary, Actor actor, CaseEngine engine,
         CancellationToken ct = default)
     {
+        using var activity = Telemetry.Tracing.Source.StartActivity("payroll run draw");
+        activity?.SetTag("workflows.region", regionCode);
+        activity?.SetTag("workflows.period", period);
         var county = regionCode ?? "";
         CheckRunInput(county, period);
         Require(actor, county, CreatorRoles);

@@ -29,8 +29,7 @@ public sealed class PersonalDataCipher(KeyRing ring)
         var sealedBytes = new byte[NonceBytes + TagBytes + plain.Length];
         var nonce = sealedBytes.AsSpan(0, NonceBytes);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(ring.Keys[ring.Active], TagBytes);
-        aes.Encrypt(nonce, plain, sealedBytes.AsSpan(NonceBytes + TagBytes), sealedBytes.AsSpan(NonceBytes, TagBytes));
+        Aes(ring.Active).Encrypt(nonce, plain, sealedBytes.AsSpan(NonceBytes + TagBytes), sealedBytes.AsSpan(NonceBytes, TagBytes));
         return $"{Prefix}{ring.Active}:{Convert.ToBase64String(sealedBytes)}";
     }
 
@@ -42,15 +41,25 @@ public sealed class PersonalDataCipher(KeyRing ring)
         var separator = stored.IndexOf(':', Prefix.Length);
         if (separator < 0) throw new CryptographicException("A sealed value without its key id.");
         var keyId = stored[Prefix.Length..separator];
-        if (!ring.Keys.TryGetValue(keyId, out var key))
+        if (!ring.Keys.ContainsKey(keyId))
             throw new CryptographicException($"Personal data sealed under key '{keyId}', which this host's key ring lacks " +
                                              "(PersonalData:KeyFile or PersonalData:Keys must hold every key still in use).");
         var sealedBytes = Convert.FromBase64String(stored[(separator + 1)..]);
         if (sealedBytes.Length < NonceBytes + TagBytes) throw new CryptographicException("A sealed value too short to be one.");
         var plain = new byte[sealedBytes.Length - NonceBytes - TagBytes];
-        using var aes = new AesGcm(key, TagBytes);
-        aes.Decrypt(sealedBytes.AsSpan(0, NonceBytes), sealedBytes.AsSpan(NonceBytes + TagBytes), sealedBytes.AsSpan(NonceBytes, TagBytes), plain);
+        Aes(keyId).Decrypt(sealedBytes.AsSpan(0, NonceBytes), sealedBytes.AsSpan(NonceBytes + TagBytes), sealedBytes.AsSpan(NonceBytes, TagBytes), plain);
         return Encoding.UTF8.GetString(plain);
+    }
+
+    // One AES-GCM context per key and thread, made once: making one per value (its key schedule and native context) cost
+    // more than sealing a case's document with it. An instance is not to be shared between threads at once.
+    [ThreadStatic] private static Dictionary<(PersonalDataCipher, string), AesGcm>? _contexts;
+
+    private AesGcm Aes(string keyId)
+    {
+        _contexts ??= new();
+        if (!_contexts.TryGetValue((this, keyId), out var aes)) _contexts[(this, keyId)] = aes = new AesGcm(ring.Keys[keyId], TagBytes);
+        return aes;
     }
 
     /// <summary>True when the value is sealed under the active key (nothing for the reseal command to do).</summary>

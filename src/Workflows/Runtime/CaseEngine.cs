@@ -522,6 +522,9 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
 
     private async Task SaveAsync(CancellationToken ct)
     {
+        using var activity = Telemetry.Tracing.Source.StartActivity("case command save");
+        activity?.SetTag("workflows.cases", _moved.Count);
+        activity?.SetTag("workflows.payments", _payments.Count);
         // Work before the save needs a transaction around it and the save, unless the caller holds one.
         await using var own = _beforeSave.Count > 0 && db.Database.CurrentTransaction is null
             ? await db.Database.BeginTransactionAsync(ct) : null;

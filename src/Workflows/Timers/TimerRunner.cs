@@ -29,6 +29,9 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             var timer = await NextDueAsync(db, now, skipped, ct);
             if (timer is null) return fired;
+            using var activity = Telemetry.Tracing.Source.StartActivity("timer fire");
+            activity?.SetTag("workflows.timer.kind", timer.Kind);
+            activity?.SetTag("workflows.timer.lateness_s", (now - timer.DueAt).TotalSeconds);
             await transaction.CreateSavepointAsync(BeforeFire, ct);
             try
             {
@@ -51,6 +54,7 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
                 await transaction.RollbackToSavepointAsync(BeforeFire, ct);
                 await RecordFailureAsync(db, timer, e, now, ct);
                 await transaction.CommitAsync(ct);
