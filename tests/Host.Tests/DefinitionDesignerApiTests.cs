@@ -41,6 +41,23 @@ public sealed class DefinitionDesignerApiTests(PostgresFixture postgres) : Postg
         await api.Http.PostAsync($"/api/definitions/import?region={region}", new StringContent(text, Encoding.UTF8, "application/json"));
 
     [Fact]
+    public async Task A_definition_fetched_with_GET_saves_back_unchanged_as_a_draft_and_publishes()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        var fetched = (await admin.GetOk("/api/definitions/dibao?region=22")).AsObject();
+        Assert.NotNull(fetched["publishedAt"]);
+        // Before, the service refused its own publishedAt ("is not a known property"): a county's system doing this round trip failed.
+        var saved = await Api.Expect(await PutDraftAsync(admin, fetched, null), HttpStatusCode.OK);
+        Assert.True(saved["valid"]!.GetValue<bool>(), saved.ToJsonString());
+        var draft = await admin.GetOk("/api/definitions/dibao/draft?region=22");
+        Assert.Null(draft["publishedAt"]);
+        Assert.Null(draft["version"]);
+        Assert.True((await admin.PostOk("/api/definitions/validate", fetched))["valid"]!.GetValue<bool>());
+        var published = await admin.PostOk("/api/definitions/dibao/publish?region=22");
+        Assert.Equal(fetched["version"]!.GetValue<int>() + 1, published["version"]!.GetValue<int>());
+    }
+
+    [Fact]
     public async Task Only_admins_of_the_province_write_its_definitions()
     {
         var (host, admin, _) = await StartSeededAsync();

@@ -76,10 +76,10 @@ export function PayrollPage({ session, onBack }: { session: Session; onBack: () 
   };
 
   const create = () => act(async () => {
-    const run = await request<Run | { detail: string; id?: undefined }>("POST", "/api/payroll-runs", token, { regionCode: county, period, supplementary });
+    const answer = await request<Partial<Run> & { detail?: string }>("POST", "/api/payroll-runs", token, { regionCode: county, period, supplementary });
     // 202: every payment due waits for a bank account; there is no run to open.
-    if (!run.id) return run.detail;
-    await open(run as Run);
+    if (!answer.id) return answer.detail;
+    await open(answer as Run);
   }, `已生成 ${period} ${supplementary ? "补发" : "常规"}批次，待他人审核`);
 
   const download = (run: Run, format: "csv" | "xlsx", encoding = "utf-8") => act(async () => {

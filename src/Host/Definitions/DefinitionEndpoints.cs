@@ -78,7 +78,7 @@ public static class DefinitionEndpoints
         });
 
         group.MapPost("/validate", async (HttpRequest request) =>
-            TypedResults.Ok(DefinitionValidator.Validate(await new StreamReader(request.Body).ReadToEndAsync())));
+            TypedResults.Ok(DefinitionValidator.Validate(await ReadDefinitionAsync(request, request.HttpContext.RequestAborted))));
 
         group.MapPut("/{key}/draft", async (string key, string? region, HttpRequest request, HttpContext http, WorkflowDb db,
             TimeProvider clock, CancellationToken ct) =>
@@ -172,15 +172,15 @@ public static class DefinitionEndpoints
         return new DraftSaved(report.Valid, report.Errors, draft.Revision);
     }
 
-    /// <summary>A definition's text as sent: saved as a draft even when invalid, but never larger than a definition may be,
-    /// and never with a character the database cannot hold.</summary>
+    /// <summary>A definition's text as sent, without the read-only fields GET adds: saved as a draft even when invalid, but
+    /// never larger than a definition may be, and never with a character the database cannot hold.</summary>
     private static async Task<string> ReadDefinitionAsync(HttpRequest request, CancellationToken ct)
     {
         var json = await new StreamReader(request.Body).ReadToEndAsync(ct);
         if (System.Text.Encoding.UTF8.GetByteCount(json) > DefinitionValidator.MaxBytes)
             throw new InvalidInput("body", $"定义超过 {DefinitionValidator.MaxBytes / 1024} KB (a definition is at most {DefinitionValidator.MaxBytes / 1024} KB)");
         if (json.Contains('\0')) throw new InvalidInput("body", "不能含 U+0000 字符 (must not contain U+0000)");
-        return json;
+        return DefinitionJson.WithoutReadOnlyFields(json);
     }
 
     private static readonly System.Text.Json.JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };

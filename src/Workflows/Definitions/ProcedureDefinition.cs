@@ -169,4 +169,22 @@ public static class DefinitionJson
         ?? throw new JsonException("The definition is empty.");
 
     public static string Write(ProcedureDefinition definition) => JsonSerializer.Serialize(definition, Options);
+
+    /// <summary>What the service adds to a definition it shows (API.md, Definitions): accepted back on write, and ignored.</summary>
+    public static readonly string[] ReadOnlyFields = ["version", "publishedAt"];
+
+    /// <summary>The definition without the read-only fields, so that a document fetched with GET saves back unchanged; text
+    /// that is not a JSON object, or holds none of them, is returned as it came (a draft may be anything).</summary>
+    public static string WithoutReadOnlyFields(string json)
+    {
+        try
+        {
+            if (JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) is not JsonObject definition
+                || !ReadOnlyFields.Any(definition.ContainsKey))
+                return json;
+            foreach (var field in ReadOnlyFields) definition.Remove(field);
+            return definition.ToJsonString(Options);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentException) { return json; }
+    }
 }
