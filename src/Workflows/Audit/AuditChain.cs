@@ -15,11 +15,10 @@ namespace Workflows.Audit;
 public sealed class AuditChain(byte[] key)
 {
     /// <summary>The hash a command gives the row of the case's new version, and the case's new head.</summary>
-    public string Next(CaseRecord movedCase, HistoryRecord row)
-    {
-        var previous = movedCase.HistoryHash ?? Genesis(movedCase);
-        return Hash($"{previous}\n{row.CaseId:N}\n{row.CaseVersion}\n{row.At.Ticks}\n{row.Actor}\n{row.EntriesJson}");
-    }
+    public string Next(CaseRecord movedCase, HistoryRecord row) => Link(movedCase.HistoryHash ?? Genesis(movedCase), row);
+
+    private string Link(string previous, HistoryRecord row) =>
+        Hash($"{previous}\n{row.CaseId:N}\n{row.CaseVersion}\n{row.At.Ticks}\n{row.Actor}\n{row.EntriesJson}");
 
     /// <summary>Where a case's chain starts: what never changes about it.</summary>
     public string Genesis(CaseRecord c) =>
@@ -40,8 +39,7 @@ public sealed class AuditChain(byte[] key)
             var version = row.CaseVersion ?? expected;
             if (version != expected) return expected; // a row removed, or moved to another case
             if (row.Hash is null) return version;
-            var probe = new CaseRecord { HistoryHash = head };
-            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Next(probe, row)), Encoding.ASCII.GetBytes(row.Hash)))
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(Link(head, row)), Encoding.ASCII.GetBytes(row.Hash)))
                 return version;
             (head, expected) = (row.Hash, expected + 1);
         }
