@@ -54,6 +54,8 @@ services.AddSingleton<Func<WorkflowDb, CaseEngine>>(sp => db => new CaseEngine(d
 services.AddSingleton<TimerMetrics>();
 services.AddSingleton(new TimerRetries(TimeSpan.FromSeconds(configuration.GetValue("Timers:RetrySeconds", 30.0)),
     configuration.GetValue("Timers:MaxAttempts", 5)));
+services.AddSingleton(new TimerClaims(configuration.GetValue("Timers:BatchSize", 50),
+    TimeSpan.FromSeconds(configuration.GetValue("Timers:LeaseSeconds", 120.0))));
 services.AddSingleton<TimerRunner>();
 if (!manualClock) services.AddHostedService<TimerWorker>();
 // A host may leave sending to the others (Outbox:Dispatch=false); with the Redis backplane any host reaches every client.

@@ -70,7 +70,7 @@ try
     var admin = await Program.LoginAsync(new HttpClient { BaseAddress = server }, "admin", Program.AdminPassword);
     if (mode == "push") await PushLatency.RunAsync(server, admin, Arg(1, 1000), Arg(2, 10), Arg(3, 4));
     else if (mode == "payroll") await Payroll.RunAsync(cluster, database, host, admin, Arg(1, 1_000_000));
-    else if (mode == "timers") await TimerWave.RunAsync(database, admin, Arg(1, 100_000), Arg(2, 2));
+    else if (mode == "timers") await TimerWave.RunAsync(database, host, admin, Arg(1, 100_000), Arg(2, 2), stats);
     else
     {
         int cases = Arg(1, 3000), clients = Arg(2, 8);
@@ -300,7 +300,7 @@ public static partial class Program
     }
 
     /// <summary>CPU seconds used so far by the Host, by every PostgreSQL process and by this load generator.</summary>
-    private readonly record struct Cpu(double Host, double Postgres, double Self)
+    internal readonly record struct Cpu(double Host, double Postgres, double Self)
     {
         public static Cpu operator -(Cpu a, Cpu b) => new(a.Host - b.Host, a.Postgres - b.Postgres, a.Self - b.Self);
         public string Per(int count) =>
@@ -309,7 +309,7 @@ public static partial class Program
 
     // PostgreSQL's processes come and go (autovacuum workers, pgbench's backends); a process that has exited is
     // counted in its parent's children's time, which the postmaster collects when it reaps it.
-    private static Cpu CpuNow(Process host) => new(
+    internal static Cpu CpuNow(Process host) => new(
         CpuSeconds([host.Id]), CpuSeconds(PostgresPids(), withReapedChildren: true), CpuSeconds([Environment.ProcessId]));
 
     // utime + stime (and cutime + cstime) from /proc/<pid>/stat, in seconds (clock ticks of 1/100 s).

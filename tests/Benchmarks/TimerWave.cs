@@ -12,9 +12,10 @@ namespace Workflows.Benchmarks;
 /// </summary>
 public static class TimerWave
 {
-    public static async Task RunAsync(string database, HttpClient admin, int count, int workers)
+    public static async Task RunAsync(string database, Process host, HttpClient admin, int count, int workers, StatementStats? stats)
     {
         Console.WriteLine(Payroll.Machine());
+        if (stats is not null) await stats.InstallAsync();
         await Program.CreateRegionsAsync(admin);
         await Program.CreateUserAsync(admin, "cw", "village-caseworker", "220102001001", "bench-pass-1");
         var caseworker = await Program.LoginAsync(admin, "cw", "bench-pass-1");
@@ -50,11 +51,14 @@ public static class TimerWave
         Console.WriteLine($"seeded {count:N0} cases with a deadline timer due at {due:HH:mm:ss} UTC in {seeding.Elapsed.TotalSeconds:F1} s; " +
                           $"{workers} worker loops");
 
+        if (stats is not null) await stats.ResetAsync();
         while (DateTime.UtcNow < due) await Task.Delay(100);
+        var cpu = Program.CpuNow(host);
         var wave = Stopwatch.StartNew();
         for (long left = count; left > 0; await Task.Delay(500))
             left = await ScalarAsync(connection, "SELECT count(*) FROM timers WHERE status = 'pending' AND due_at <= now()");
         var seconds = wave.Elapsed.TotalSeconds;
+        var used = Program.CpuNow(host) - cpu;
         var p50 = await ScalarDoubleAsync(connection,
             "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM fired_at - due_at)) FROM timers WHERE status = 'fired'");
         var p99 = await ScalarDoubleAsync(connection,
@@ -65,6 +69,8 @@ public static class TimerWave
                           $"per core, Host and PostgreSQL on the same {Environment.ProcessorCount} cores); lateness p50 " +
                           $"{p50.ToString("F1", CultureInfo.InvariantCulture)} s, p99 {p99.ToString("F1", CultureInfo.InvariantCulture)} s " +
                           $"(target p99 ≤ 60 s); {failed} failed or retried");
+        Console.WriteLine($"CPU per timer: {used.Per((int)fired)}");
+        if (stats is not null) await stats.PrintAsync((int)fired);
     }
 
     /// <summary>An INSERT … SELECT copying the template rows of <paramref name="table"/> once per row of the wave, with

@@ -4,8 +4,10 @@ using Workflows.Timers;
 namespace Workflows.Host.Setup;
 
 /// <summary>Fires due timers every few seconds on the system clock (under the manual clock, moving the clock fires them).
-/// On PostgreSQL <c>Timers:Workers</c> loops (2 by default) fire at once, each claiming its next timer with SKIP LOCKED,
-/// each timer still in a transaction of its own; SQLite has one writer, so one loop.</summary>
+/// On PostgreSQL <c>Timers:Workers</c> loops (4 by default) fire at once, each claiming a batch of due timers at a time
+/// (<see cref="TimerClaims"/>), each timer still in a transaction of its own: a worker mostly waits on the database, so
+/// more loops than cores keep both busy (40,000 due at once: 706/s with 2 loops, 898/s with 4, 988/s with 8 on 2 cores).
+/// SQLite has one writer, so one loop.</summary>
 public sealed class TimerWorker(TimerRunner timers, Func<WorkflowDb> openDb, IConfiguration configuration, ILogger<TimerWorker> logger)
     : BackgroundService
 {
@@ -13,7 +15,7 @@ public sealed class TimerWorker(TimerRunner timers, Func<WorkflowDb> openDb, ICo
     {
         bool postgres;
         using (var db = openDb()) postgres = db.IsPostgres;
-        var workers = postgres ? Math.Max(1, configuration.GetValue("Timers:Workers", 2)) : 1;
+        var workers = postgres ? Math.Max(1, configuration.GetValue("Timers:Workers", 4)) : 1;
         return Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(() => LoopAsync(stoppingToken), stoppingToken)));
     }
 

@@ -37,6 +37,9 @@ public sealed class TimerRecord
     public int Attempts { get; set; }
     /// <summary>Not before this instant: the backoff after a failed attempt.</summary>
     public DateTime? RetryAt { get; set; }
+    /// <summary>A worker took it to fire and holds it until then (<see cref="TimerClaims"/>); after that, if it is still
+    /// pending, its worker died with it and any other may take it.</summary>
+    public DateTime? ClaimedUntil { get; set; }
     /// <summary>What the last failed attempt said, with long digit runs (ID numbers, accounts) masked.</summary>
     public string? LastError { get; set; }
 }

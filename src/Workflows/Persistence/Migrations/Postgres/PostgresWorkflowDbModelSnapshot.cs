@@ -1325,6 +1325,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("case_id");
 
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("claimed_until");
+
                     b.Property<DateTime>("DueAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("due_at");

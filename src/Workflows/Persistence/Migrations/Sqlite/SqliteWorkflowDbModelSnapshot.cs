@@ -1294,6 +1294,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("case_id");
 
+                    b.Property<DateTime?>("ClaimedUntil")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("claimed_until");
+
                     b.Property<DateTime>("DueAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("due_at");
