@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# ./build.sh test   installs what a fresh Debian machine lacks for the tests, then runs every test.
+# ./build.sh run    runs the service on the embedded database (needs only .NET; npm builds the workbench if present).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+install_missing() {
+  local missing=()
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || missing+=(postgresql-15)
+  command -v runuser >/dev/null || missing+=(util-linux)
+  [ -x /usr/bin/chromium ] || missing+=(chromium)                       # browser tests (Playwright drives it)
+  fc-list 2>/dev/null | grep -qi "WenQuanYi Micro Hei" || missing+=(fonts-wqy-microhei fontconfig)  # Chinese text
+  command -v npm >/dev/null || missing+=(nodejs npm)                    # the front end, built with the Host
+  command -v redis-server >/dev/null || missing+=(redis-server)         # the SignalR backplane
+  command -v haproxy >/dev/null || missing+=(haproxy)                   # the load balancer of the three-host test
+  if [ ${#missing[@]} -gt 0 ]; then
+    local sudo=()
+    [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+    echo "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo[@]}" apt-get update -qq
+    "${sudo[@]}" apt-get install -y -qq "${missing[@]}"
+  fi
+  # The integration tests start their own PostgreSQL cluster as this user when run as root.
+  if [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; then
+    useradd --system --home /var/lib/postgresql --shell /bin/bash postgres
+  fi
+}
+
+case "${1:-test}" in
+  test)
+    install_missing
+    # The front end's packages at the lockfile's versions (npm install rather than npm ci: the registry copy here lacks
+    # other platforms' optional native packages, which npm ci insists on); the lockfile is put back as committed.
+    (cd src/Designer && npm install --no-audit --no-fund && { git checkout -- package-lock.json 2>/dev/null || true; })
+    # Built here, not only inside the Host's build (which goes on without it): a type error fails the run.
+    (cd src/Designer && npm run build)
+    dotnet restore Workflow.sln
+    dotnet test Workflow.sln
+    ;;
+  run)
+    shift
+    dotnet run --project src/Host -- "$@"
+    ;;
+  *)
+    echo "usage: ./build.sh test | run [Host options]" >&2
+    exit 64
+    ;;
+esac
