@@ -17,8 +17,9 @@ using Workflows.Testing;
 //   --statements also prints what the service asked PostgreSQL per request (pg_stat_statements).
 // dotnet run -c Release --project tests/Benchmarks -- push [connections] [cases per township] [senders]
 //   push latency with that many SignalR clients connected.
-// dotnet run -c Release --project tests/Benchmarks -- timers [timers] [workers]
-//   that many deadline timers due at one instant (100,000), fired by one Host's workers: time to fire all, lateness.
+// dotnet run -c Release --project tests/Benchmarks -- timers [timers] [workers] [--hosts=N]
+//   that many deadline timers due at one instant (100,000), fired by the workers (4) of one Host, or of N on the same
+//   database: time to fire all, lateness.
 // dotnet run -c Release --project tests/Benchmarks -- payroll [benefits]
 //   a county's payroll run of that many benefits (1,000,000) beside psql \copy of as many payment rows, then its bank file
 //   with the Host's peak memory.
@@ -27,6 +28,8 @@ using Workflows.Testing;
 var statements = args.Contains("--statements");
 Program.HostDll = args.FirstOrDefault(a => a.StartsWith("--host=")) is { } h ? Path.GetFullPath(h["--host=".Length..]) : null;
 var rounds = args.FirstOrDefault(a => a.StartsWith("--rounds=")) is { } r ? int.Parse(r["--rounds=".Length..]) : 1;
+var hostCount = args.FirstOrDefault(a => a.StartsWith("--hosts=")) is { } hc ? int.Parse(hc["--hosts=".Length..]) : 1;
+var others = new List<Process>();
 args = args.Where(a => !a.StartsWith("--")).ToArray();
 var mode = args.FirstOrDefault() ?? "throughput";
 int Arg(int index, int fallback) => args.Length > index ? int.Parse(args[index]) : fallback;
@@ -62,7 +65,7 @@ var before = pgbench is null ? 0 : await pgbench();
 var database = await cluster.CreateDatabaseAsync("workflow");
 // The timers mode fires on the system clock, as production does: its worker loops claim the due timers.
 var (host, server) = mode == "timers"
-    ? await Program.StartHostAsync(database, "System", $"--Timers:PollSeconds=1 --Timers:Workers={Arg(2, 2)}")
+    ? await Program.StartHostAsync(database, "System", $"--Timers:PollSeconds=1 --Timers:Workers={Arg(2, 4)}")
     : await Program.StartHostAsync(database);
 var stats = statements ? new StatementStats(cluster, "workflow") : null;
 try
@@ -70,7 +73,13 @@ try
     var admin = await Program.LoginAsync(new HttpClient { BaseAddress = server }, "admin", Program.AdminPassword);
     if (mode == "push") await PushLatency.RunAsync(server, admin, Arg(1, 1000), Arg(2, 10), Arg(3, 4));
     else if (mode == "payroll") await Payroll.RunAsync(cluster, database, host, admin, Arg(1, 1_000_000));
-    else if (mode == "timers") await TimerWave.RunAsync(database, host, admin, Arg(1, 100_000), Arg(2, 2), stats);
+    else if (mode == "timers")
+    {
+        // --hosts=N: N−1 more Hosts on the same database fire the same wave (each with its own worker loops).
+        for (var more = 1; more < hostCount; more++)
+            others.Add((await Program.StartHostAsync(database, "System", $"--Timers:PollSeconds=1 --Timers:Workers={Arg(2, 4)}")).Host);
+        await TimerWave.RunAsync(database, [host, .. others], admin, Arg(1, 100_000), Arg(2, 4), stats);
+    }
     else
     {
         int cases = Arg(1, 3000), clients = Arg(2, 8);
@@ -90,6 +99,7 @@ try
         if (rounds > 1)
             Console.WriteLine($"median ratio of {rounds} rounds: {Median(ratios):F2} " +
                 $"(each: {string.Join(" / ", ratios.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))})");
+        await TableSizes.PrintAsync(database);
         if (mostStolen > MachineTime.ComparableUpTo)
             Console.WriteLine($"not comparable: the hypervisor took {mostStolen:F0} % of the CPU in a part of this run " +
                 $"(more than {MachineTime.ComparableUpTo} %), which slows pgbench more than the service; run it again.");
@@ -97,8 +107,11 @@ try
 }
 finally
 {
-    host.Kill(entireProcessTree: true);
-    await host.WaitForExitAsync();
+    foreach (var running in others.Prepend(host))
+    {
+        running.Kill(entireProcessTree: true);
+        await running.WaitForExitAsync();
+    }
 }
 
 public static partial class Program
@@ -109,12 +122,38 @@ public static partial class Program
     public static string? HostDll { get; set; }
 
     /// <summary>The Host in Release as its own process on the given database, with the manual clock.</summary>
+    private static bool _built;
+
+    /// <summary>The JIT and GC settings the Host runs with: its runtimeconfig.json's (from Host.csproj) and any DOTNET_
+    /// variable of this environment, which the Host inherits and which win over the file.</summary>
+    private static string RuntimeSettings(string dll)
+    {
+        var file = Path.ChangeExtension(dll, ".runtimeconfig.json");
+        var properties = File.Exists(file)
+            ? JsonNode.Parse(File.ReadAllText(file))?["runtimeOptions"]?["configProperties"]?.AsObject()
+                .Where(p => p.Key.StartsWith("System.GC") || p.Key.StartsWith("System.Runtime.TieredPGO") || p.Key.StartsWith("System.Runtime.Tiered")
+                            || p.Key.StartsWith("System.Threading.ThreadPool"))
+                .Select(p => $"{p.Key}={p.Value}") ?? []
+            : [];
+        var variables = Environment.GetEnvironmentVariables().Keys.Cast<string>().Where(k => k.StartsWith("DOTNET_") && !k.StartsWith("DOTNET_ROOT"))
+            .Order().Select(k => $"{k}={Environment.GetEnvironmentVariable(k)}");
+        var all = properties.Concat(variables).ToList();
+        return all.Count == 0 ? "defaults" : string.Join(", ", all);
+    }
+
     public static async Task<(Process Host, Uri Server)> StartHostAsync(string database, string clock = "Manual", string extra = "")
     {
         var dll = HostDll ?? Path.Combine(Repo.Root, "src", "Host", "bin", "Release", "net10.0", "Workflows.Host.dll");
-        if (HostDll is null) await PostgresCluster.RunAsync("dotnet", $"build {Path.Combine(Repo.Root, "src", "Host")} -c Release -v q -nologo");
-        Console.WriteLine($"Host: {dll}");
-        var server = new Uri($"http://127.0.0.1:{5600 + Random.Shared.Next(300)}");
+        if (HostDll is null && !_built)
+        {
+            await PostgresCluster.RunAsync("dotnet", $"build {Path.Combine(Repo.Root, "src", "Host")} -c Release -v q -nologo");
+            _built = true;
+        }
+        Console.WriteLine($"Host: {dll}; runtime settings: {RuntimeSettings(dll)}");
+        using var free = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        free.Start();
+        var server = new Uri($"http://127.0.0.1:{((IPEndPoint)free.LocalEndpoint).Port}");
+        free.Stop();
         var host = Process.Start(new ProcessStartInfo("dotnet",
             $"{dll} --urls {server} --Database:Provider=Postgres \"--ConnectionStrings:Workflow={database}\" " +
             $"--Clock:Mode={clock} --Bootstrap:AdminUser=admin --Bootstrap:AdminPassword={AdminPassword} --Logging:LogLevel:Default=Warning {string.Join(' ', TestSettings.Arguments)} {extra}")
@@ -309,8 +348,8 @@ public static partial class Program
 
     // PostgreSQL's processes come and go (autovacuum workers, pgbench's backends); a process that has exited is
     // counted in its parent's children's time, which the postmaster collects when it reaps it.
-    internal static Cpu CpuNow(Process host) => new(
-        CpuSeconds([host.Id]), CpuSeconds(PostgresPids(), withReapedChildren: true), CpuSeconds([Environment.ProcessId]));
+    internal static Cpu CpuNow(params Process[] hosts) => new(
+        CpuSeconds(hosts.Select(h => h.Id)), CpuSeconds(PostgresPids(), withReapedChildren: true), CpuSeconds([Environment.ProcessId]));
 
     // utime + stime (and cutime + cstime) from /proc/<pid>/stat, in seconds (clock ticks of 1/100 s).
     private static double CpuSeconds(IEnumerable<int> pids, bool withReapedChildren = false) => pids.Sum(pid =>

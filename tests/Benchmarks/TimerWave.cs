@@ -12,7 +12,7 @@ namespace Workflows.Benchmarks;
 /// </summary>
 public static class TimerWave
 {
-    public static async Task RunAsync(string database, Process host, HttpClient admin, int count, int workers, StatementStats? stats)
+    public static async Task RunAsync(string database, Process[] hosts, HttpClient admin, int count, int workers, StatementStats? stats)
     {
         Console.WriteLine(Payroll.Machine());
         if (stats is not null) await stats.InstallAsync();
@@ -49,16 +49,16 @@ public static class TimerWave
             ANALYZE;
             """);
         Console.WriteLine($"seeded {count:N0} cases with a deadline timer due at {due:HH:mm:ss} UTC in {seeding.Elapsed.TotalSeconds:F1} s; " +
-                          $"{workers} worker loops");
+                          $"{hosts.Length} Host(s), {workers} worker loops each");
 
         if (stats is not null) await stats.ResetAsync();
         while (DateTime.UtcNow < due) await Task.Delay(100);
-        var cpu = Program.CpuNow(host);
+        var cpu = Program.CpuNow(hosts);
         var wave = Stopwatch.StartNew();
         for (long left = count; left > 0; await Task.Delay(500))
             left = await ScalarAsync(connection, "SELECT count(*) FROM timers WHERE status = 'pending' AND due_at <= now()");
         var seconds = wave.Elapsed.TotalSeconds;
-        var used = Program.CpuNow(host) - cpu;
+        var used = Program.CpuNow(hosts) - cpu;
         var p50 = await ScalarDoubleAsync(connection,
             "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM fired_at - due_at)) FROM timers WHERE status = 'fired'");
         var p99 = await ScalarDoubleAsync(connection,

@@ -22,13 +22,6 @@ public sealed class AuditTrailTests(PostgresFixture postgres) : PostgresTest(pos
         return await township.PostOk($"/api/tasks/{review["id"]}/complete", new { outcome = "approve" });
     }
 
-    private static async Task ExecuteAsync(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await new NpgsqlCommand(sql, connection).ExecuteNonQueryAsync();
-    }
-
     [Fact]
     public async Task A_history_row_altered_or_removed_in_the_database_is_reported_by_both_audit_routes_and_the_operators_command()
     {
@@ -49,9 +42,9 @@ public sealed class AuditTrailTests(PostgresFixture postgres) : PostgresTest(pos
         Assert.Equal(0, (await HostProcess.RunCommandAsync(database, "verify-audit")).ExitCode);
 
         // Who approved, changed by someone with write access to the database; a case removed with all its rows.
-        await ExecuteAsync(database, $"UPDATE case_history SET actor = 'caseworker' WHERE case_id = '{id}' AND case_version = 3");
+        await Sql.ExecuteAsync(database, $"UPDATE case_history SET actor = 'caseworker' WHERE case_id = '{id}' AND case_version = 3");
         var removed = deleted["id"]!.GetValue<string>();
-        await ExecuteAsync(database, $"DELETE FROM case_history WHERE case_id = '{removed}'; DELETE FROM tasks WHERE case_id = '{removed}'; " +
+        await Sql.ExecuteAsync(database, $"DELETE FROM case_history WHERE case_id = '{removed}'; DELETE FROM tasks WHERE case_id = '{removed}'; " +
                                      $"DELETE FROM payments WHERE case_id = '{removed}'; DELETE FROM once_per_claims WHERE case_id = '{removed}'; " +
                                      $"DELETE FROM cases WHERE id = '{removed}'");
 
@@ -71,7 +64,7 @@ public sealed class AuditTrailTests(PostgresFixture postgres) : PostgresTest(pos
         Assert.Contains(id, output);
 
         // The last row of a case removed: the case's head no longer matches.
-        await ExecuteAsync(database, $"DELETE FROM case_history WHERE case_id = '{first["id"]}' AND case_version = 3");
+        await Sql.ExecuteAsync(database, $"DELETE FROM case_history WHERE case_id = '{first["id"]}' AND case_version = 3");
         Assert.Equal(3, (await admin.GetOk($"/api/cases/{first["id"]}/audit"))["brokenAtVersion"]!.GetValue<int>());
         // Only a system admin audits everything.
         await Api.ExpectProblem(await (await host.LoginAsync(Seed.CountyOfficer)).GetAsync("/api/admin/audit/verify"), HttpStatusCode.Forbidden);

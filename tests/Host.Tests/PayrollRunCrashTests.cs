@@ -28,7 +28,7 @@ public sealed class PayrollRunCrashTests(PostgresFixture postgres) : PostgresTes
             var review = await caseworker.PostOk($"/api/tasks/{created["openTasks"]![0]!["id"]}/complete", new { outcome = "confirm" });
             await township.PostOk($"/api/tasks/{review["openTasks"]![0]!["id"]}/complete", new { outcome = "approve" });
             // 49,999 more instalments of that case: the run attaches them all in one statement.
-            await ExecuteAsync(database, $"""
+            await Sql.ExecuteAsync(database, $"""
                 INSERT INTO payments (id, case_id, region_code, period, instalment, payment_key, amount_fen, status, created_at,
                                       basis_json, payee_name, payee_id_number, bank_account)
                 SELECT gen_random_uuid(), case_id, region_code, period, g, '#' || g, amount_fen, status, created_at, basis_json,
@@ -43,43 +43,22 @@ public sealed class PayrollRunCrashTests(PostgresFixture postgres) : PostgresTes
             await new NpgsqlCommand("SELECT id FROM payments ORDER BY id DESC LIMIT 1 FOR UPDATE", holder, hold).ExecuteScalarAsync();
             var finance = await first.LoginAsync("finance");
             var drawing = finance.PostAsync("/api/payroll-runs", new { regionCode = Seed.County, period = "2026-02" });
-            await WaitForAsync(database, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE%payments%'");
+            await Sql.WaitForAsync(database, "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE 'UPDATE%payments%'");
 
             await first.KillAsync();
             await hold.RollbackAsync();
             await Assert.ThrowsAnyAsync<Exception>(() => drawing);
             // The server rolls back the dead client's transaction as soon as the released lock lets it notice.
-            await WaitForAsync(database, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() " +
+            await Sql.WaitForAsync(database, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() " +
                                          "AND state <> 'idle' AND backend_type = 'client backend'", expected: 0);
         }
-        Assert.Equal(0L, await ScalarAsync(database, "SELECT count(*) FROM payroll_runs"));
-        Assert.Equal(0L, await ScalarAsync(database, "SELECT count(*) FROM payments WHERE run_id IS NOT NULL"));
+        Assert.Equal(0L, await Sql.ScalarAsync(database, "SELECT count(*) FROM payroll_runs"));
+        Assert.Equal(0L, await Sql.ScalarAsync(database, "SELECT count(*) FROM payments WHERE run_id IS NOT NULL"));
 
         await using var second = await HostProcess.StartAsync(database, clock);
         var run = await (await second.LoginAsync("finance")).PostOk("/api/payroll-runs", new { regionCode = Seed.County, period = "2026-02" },
             HttpStatusCode.Created);
         Assert.Equal(Payments, run["count"]!.GetValue<int>());
-        Assert.Equal((long)Payments, await ScalarAsync(database, $"SELECT count(*) FROM payments WHERE run_id = '{run["id"]}'"));
-    }
-
-    private static async Task ExecuteAsync(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        await new NpgsqlCommand(sql, connection) { CommandTimeout = 120 }.ExecuteNonQueryAsync();
-    }
-
-    private static async Task<long> ScalarAsync(string database, string sql)
-    {
-        await using var connection = new NpgsqlConnection(database);
-        await connection.OpenAsync();
-        return Convert.ToInt64(await new NpgsqlCommand(sql, connection).ExecuteScalarAsync());
-    }
-
-    private static async Task WaitForAsync(string database, string countSql, long expected = 1)
-    {
-        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline; await Task.Delay(20))
-            if (await ScalarAsync(database, countSql) == expected) return;
-        Assert.Fail($"timed out waiting for {countSql} = {expected}");
+        Assert.Equal((long)Payments, await Sql.ScalarAsync(database, $"SELECT count(*) FROM payments WHERE run_id = '{run["id"]}'"));
     }
 }

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Workflows.Host.Tests.Support;
 
 namespace Workflows.Host.Tests;
@@ -9,7 +7,6 @@ namespace Workflows.Host.Tests;
 /// task created through the other, over the Redis backplane (SignalR:Redis).</summary>
 public sealed class RedisBackplaneTests(PostgresFixture postgres) : PostgresTest(postgres)
 {
-
     [Fact]
     public async Task An_event_sent_by_one_host_reaches_a_client_of_the_other()
     {
@@ -26,40 +23,5 @@ public sealed class RedisBackplaneTests(PostgresFixture postgres) : PostgresTest
         await caseworker.PostOk($"/api/tasks/{created["openTasks"]![0]!["id"]}/complete", new { outcome = "confirm" });
 
         await township.WaitForAsync(e => e is { Type: "taskAssigned", Step: "township-review" });
-    }
-
-    private sealed class RedisServer : IDisposable
-    {
-        private readonly Process _process;
-        public string Endpoint { get; }
-
-        private RedisServer(Process process, int port)
-        {
-            _process = process;
-            Endpoint = $"127.0.0.1:{port}";
-        }
-
-        public static RedisServer Start()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            var process = Process.Start(new ProcessStartInfo("redis-server",
-                $"--port {port} --bind 127.0.0.1 --save \"\" --appendonly no") { RedirectStandardOutput = true })!;
-            for (var i = 0; i < 100; i++)
-            {
-                try { using var probe = new TcpClient("127.0.0.1", port); return new RedisServer(process, port); }
-                catch (SocketException) { Thread.Sleep(50); }
-            }
-            process.Kill();
-            throw new InvalidOperationException("redis-server did not start");
-        }
-
-        public void Dispose()
-        {
-            _process.Kill();
-            _process.WaitForExit();
-        }
     }
 }

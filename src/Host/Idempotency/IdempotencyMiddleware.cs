@@ -14,10 +14,13 @@ namespace Workflows.Host.Idempotency;
 /// genuine retry. Only a signed-in caller's key is kept (an anonymous request writes nothing, and so no sign-in's token is
 /// ever kept), and only for <see cref="Retention"/>: the common promise of 24 hours, after which the key may be used anew.
 /// </summary>
-public sealed class IdempotencyMiddleware(RequestDelegate next)
+public sealed class IdempotencyMiddleware(RequestDelegate next, IConfiguration configuration)
 {
     public const string Header = "Idempotency-Key";
-    private static readonly TimeSpan InProgressExpiry = TimeSpan.FromMinutes(2);
+    /// <summary>How long a reserved key that neither executed nor answered is taken to be still running; after that its
+    /// host is taken to have died with it, and a retry runs it (Idempotency:InProgressSeconds, 120). Longer than the
+    /// slowest request, or a retry would run beside it.</summary>
+    private readonly TimeSpan _inProgressExpiry = TimeSpan.FromSeconds(configuration.GetValue("Idempotency:InProgressSeconds", 120.0));
     public static readonly TimeSpan Retention = TimeSpan.FromHours(24);
 
     public async Task InvokeAsync(HttpContext http, Func<WorkflowDb> openDb)
@@ -68,7 +71,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
     }
 
     /// <summary>True when this request may run; false when a response was already written (replay or refusal).</summary>
-    private static async Task<bool> ReserveAsync(Func<WorkflowDb> openDb, string key, string username, string hash, HttpContext http)
+    private async Task<bool> ReserveAsync(Func<WorkflowDb> openDb, string key, string username, string hash, HttpContext http)
     {
         await using var db = openDb();
         var now = DateTime.UtcNow; // wall time on purpose: the expiry of a dead attempt is not a business date
@@ -110,7 +113,7 @@ public sealed class IdempotencyMiddleware(RequestDelegate next)
                     .ExecuteAsync(http);
                 return false;
             }
-            if (now - existing.CreatedAt < InProgressExpiry)
+            if (now - existing.CreatedAt < _inProgressExpiry)
             {
                 await Results.Problem(title: "Request in progress", statusCode: 409,
                     detail: "A request with this Idempotency-Key is being processed; retry shortly.").ExecuteAsync(http);

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Workflows.Testing;
 
 namespace Workflows.Host.Tests.Support;
@@ -25,13 +23,12 @@ public sealed class HostProcess : IAsyncDisposable
         return Path.Combine(Repo.Root, "src", "Host", "bin", configuration, "net10.0", "Workflows.Host.dll");
     }
 
-    public static async Task<HostProcess> StartAsync(string database, DateTimeOffset clock)
+    /// <param name="settings">More configuration, as <c>--Key=Value</c> arguments after the test's own.</param>
+    public static async Task<HostProcess> StartAsync(string database, DateTimeOffset clock, IEnumerable<string>? settings = null)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var address = new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}");
-        listener.Stop();
+        var address = new Uri($"http://127.0.0.1:{FreePort.Next()}");
         var start = StartInfo(database, clock, ["--urls", address.ToString()]);
+        foreach (var setting in settings ?? []) start.ArgumentList.Add(setting);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
