@@ -1,6 +1,5 @@
 #!/usr/bin/env bash
 # ./build.sh test   installs what a fresh Debian machine lacks for the tests, then runs every test.
-# ./build.sh run    runs the service on the embedded database (needs only .NET; npm builds the workbench if present).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -38,12 +37,8 @@ case "${1:-test}" in
     dotnet restore Workflow.sln
     dotnet test Workflow.sln
     ;;
-  run)
-    shift
-    dotnet run --project src/Host -- "$@"
-    ;;
   *)
-    echo "usage: ./build.sh test | run [Host options]" >&2
+    echo "usage: ./build.sh test" >&2
     exit 64
     ;;
 esac

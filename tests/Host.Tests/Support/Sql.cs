@@ -34,6 +34,10 @@ public static class Sql
         return values;
     }
 
+    /// <summary>Waits until <paramref name="conditionSql"/> (one boolean) holds (30 s at most).</summary>
+    public static async Task WaitUntilAsync(string database, string conditionSql) =>
+        await WaitForAsync(database, $"SELECT ({conditionSql})::int", expected: 1);
+
     /// <summary>Waits until <paramref name="countSql"/> gives <paramref name="expected"/> (30 s at most).</summary>
     public static async Task WaitForAsync(string database, string countSql, long expected = 1, int seconds = 30)
     {
