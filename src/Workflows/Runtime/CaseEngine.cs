@@ -292,16 +292,35 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         return task;
     }
 
-    /// <summary>Fires one due timer. Idempotent: a timer that is no longer pending does nothing.</summary>
-    public async Task FireTimerAsync(TimerRecord timer, CancellationToken ct = default)
+    private sealed record TimerOfCase(TimerRecord Timer, CaseRecord Case, TaskRecord? Task);
+
+    // The timer, its case and its task in one statement, so in one snapshot: a timer read as pending belongs to the case's
+    // version read with it, and a command that moves that version meanwhile makes this one's save fail on the history row.
+    private static readonly PerModel<Func<WorkflowDb, Guid, DateTime, IAsyncEnumerable<TimerOfCase>>> DueTimerWithItsCase = new(() =>
+        EF.CompileAsyncQuery((WorkflowDb db, Guid timerId, DateTime now) =>
+            from timer in db.Timers
+            where timer.Id == timerId && timer.Status == TimerStatus.Pending && timer.DueAt <= now
+                  && (timer.RetryAt == null || timer.RetryAt <= now)
+            join c in db.Cases on timer.CaseId equals c.Id
+            from task in db.Tasks.Where(t => t.Id == timer.TaskId).DefaultIfEmpty()
+            select new TimerOfCase(timer, c, task)));
+
+    /// <summary>Fires a timer if it is still pending and due at <paramref name="now"/>, as one command: its save moves the
+    /// case's version, so of two hosts firing the same timer (one whose claim ran out) only one save is kept. Returns
+    /// the timer fired, or null when it was fired, cancelled or moved later meanwhile.</summary>
+    public async Task<TimerRecord?> FireTimerAsync(Guid timerId, DateTime now, CancellationToken ct = default)
     {
-        if (timer.Status != TimerStatus.Pending) return;
+        TimerOfCase? due = null;
+        await foreach (var row in DueTimerWithItsCase.For(db)(db, timerId, now).WithCancellation(ct)) due = row;
+        if (due is null) return null;
+        var (timer, record, task) = due;
         timer.Status = TimerStatus.Fired;
         timer.FiredAt = Now;
-        var (record, procedure) = await LoadCaseAsync(timer.CaseId, ct);
+        timer.ClaimedUntil = null;
+        var procedure = await catalog.GetAsync(db, record.DefinitionVersionId, ct);
         if (timer.Kind == TimerKind.Deadline)
         {
-            var task = await db.Tasks.SingleAsync(t => t.Id == timer.TaskId, ct);
+            if (task is null) throw new InvalidOperationException($"Deadline timer {timer.Id} has no task {timer.TaskId}.");
             var step = procedure.Step(task.Step);
             var reach = step.Deadline is { OnTimeout: "auto" } d ? procedure.ReachOf(step.Id, d.Outcome) : procedure.ReachOf(step.Id, "");
             var run = await CaseRun.BeginAsync(this, record, procedure, Actor.System, reach, ct);
@@ -319,6 +338,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             run.Finish();
         }
         await SaveAsync(ct);
+        return timer;
     }
 
     /// <summary>Computes again the provisional deadlines and waits of a case (set while a year had no holiday data), now

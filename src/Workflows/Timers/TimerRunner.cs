@@ -6,20 +6,19 @@ using Workflows.Runtime;
 namespace Workflows.Timers;
 
 /// <summary>
-/// Fires due timers through the command path, one transaction each. Due timers are claimed in batches
+/// Fires due timers through the command path, one command each. Due timers are claimed in batches
 /// (<see cref="TimerClaims"/>): on PostgreSQL one statement marks up to a batch of them as this worker's until the lease
 /// ends, skipping rows another worker is claiming, so several workers and hosts share a wave without contending for one
-/// row at a time. Each claimed timer is then fired in a transaction of its own that locks it again and checks it is still
-/// pending and due, so a timer whose claim expired (its host died) fires once, on whichever host claims it next. The
-/// timer row's status moves in the same transaction as the effects, so a crash leaves it pending, never half-fired. A
-/// command that fails is undone to a savepoint taken after the lock, and the failure is written in the same transaction,
-/// with the timer still locked: it is tried again after <see cref="TimerRetries"/>' pause.
+/// row at a time. Each claimed timer is then fired as an official's command is run: one statement reads it (still
+/// pending and due) with its case and task, one save writes the case's new version with the timer, tasks, history and
+/// outbox, all or nothing. Exactly once comes from the save, not from a lock: it moves the case's version, and a second
+/// save from the same version (a host whose claim ran out, still firing) is refused by the history row's unique index.
+/// A crash leaves the timer pending, never half-fired; a command that fails leaves nothing, and the failure is written
+/// afterwards: it is tried again after <see cref="TimerRetries"/>' pause.
 /// </summary>
 public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEngine> engineFor, TimeProvider clock,
     OutboxSignal outbox, TimerMetrics metrics, TimerRetries retries, TimerClaims claims, ILogger<TimerRunner> logger)
 {
-    private const string BeforeFire = "before_fire";
-
     /// <summary>Fires every timer due now; returns how many fired.</summary>
     public async Task<int> FireDueAsync(CancellationToken ct = default)
     {
@@ -70,28 +69,21 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
     private async Task<Fire> FireAsync(Guid id, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        await using var db = openDb();
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var timer = await LockDueAsync(db, id, now, ct);
-        if (timer is null)
-        {
-            // Fired, cancelled or moved later meanwhile: a moved one must not wait for the claim to run out.
-            await db.Timers.Where(t => t.Id == id && t.ClaimedUntil != null)
-                .ExecuteUpdateAsync(s => s.SetProperty(t => t.ClaimedUntil, (DateTime?)null), ct);
-            await transaction.CommitAsync(ct);
-            return Fire.Gone;
-        }
         using var activity = Telemetry.Tracing.Source.StartActivity("timer fire");
-        activity?.SetTag("workflows.timer.kind", timer.Kind);
-        activity?.SetTag("workflows.timer.lateness_s", (now - timer.DueAt).TotalSeconds);
-        await transaction.CreateSavepointAsync(BeforeFire, ct);
+        await using var db = openDb();
         try
         {
-            timer.ClaimedUntil = null;
-            await engineFor(db).FireTimerAsync(timer, ct);
-            await transaction.CommitAsync(ct);
-            outbox.Notify(); // the engine's own signal came before this commit
-            var lateness = now - timer.DueAt; // never negative: only timers due by now are locked
+            var timer = await engineFor(db).FireTimerAsync(id, now, ct);
+            if (timer is null)
+            {
+                // Fired, cancelled or moved later meanwhile: a moved one must not wait for the claim to run out.
+                await ReleaseClaimAsync(id, ct);
+                return Fire.Gone;
+            }
+            outbox.Notify(); // the engine's own signal came before its save returned
+            var lateness = now - timer.DueAt; // never negative: only timers due by now are fired
+            activity?.SetTag("workflows.timer.kind", timer.Kind);
+            activity?.SetTag("workflows.timer.lateness_s", lateness.TotalSeconds);
             metrics.Fired(timer, lateness);
             logger.LogInformation("Timer {Timer} ({Kind} at {Step}) fired {Lateness:F1} s after it was due",
                 timer.Id, timer.Kind, timer.Step, lateness.TotalSeconds);
@@ -99,45 +91,37 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
         }
         catch (ConflictProblem conflict) when (conflict.Concurrent)
         {
-            // Another command changed the case meanwhile; the timer stays pending, its claim given back, and is tried
-            // next round. Any other refusal (a duplicate, a rule) would refuse every round: it counts as a failed attempt.
-            await transaction.RollbackAsync(ct);
-            await db.Timers.Where(t => t.Id == id).ExecuteUpdateAsync(s => s.SetProperty(t => t.ClaimedUntil, (DateTime?)null), ct);
-            metrics.Deferred(timer);
+            // Another command moved the case meanwhile (or another host fired this timer after its claim ran out);
+            // nothing of this one was kept. A pending timer is tried next round. Any other refusal (a duplicate, a rule)
+            // would refuse every round: it counts as a failed attempt.
+            await ReleaseClaimAsync(id, ct);
+            metrics.Deferred(db.ChangeTracker.Entries<TimerRecord>().Select(e => e.Entity).First(t => t.Id == id));
             return Fire.Deferred;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // The save is one statement batch (or a transaction of its own): nothing of a failed command was kept.
             activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
-            await transaction.RollbackToSavepointAsync(BeforeFire, ct);
-            await RecordFailureAsync(db, timer, e, now, ct);
-            await transaction.CommitAsync(ct);
+            await RecordFailureAsync(id, e, now, ct);
             return Fire.Failed;
         }
     }
 
-    /// <summary>The timer, locked for this transaction, if it is still pending and due. A row another transaction holds
-    /// is waited for, not skipped: a claim statement may hold a row it then found claimed for a moment, and a host whose
-    /// lease ran out may still be firing it; once that commits, the timer is seen fired.</summary>
-    private static async Task<TimerRecord?> LockDueAsync(WorkflowDb db, Guid id, DateTime now, CancellationToken ct)
+    private async Task ReleaseClaimAsync(Guid id, CancellationToken ct)
     {
-        if (db.IsPostgres)
-            return (await db.Timers.FromSqlInterpolated($"""
-                SELECT * FROM timers
-                WHERE id = {id} AND status = {TimerStatus.Pending} AND due_at <= {now} AND (retry_at IS NULL OR retry_at <= {now})
-                FOR UPDATE
-                """).ToListAsync(ct)).FirstOrDefault();
-        return await db.Timers.FirstOrDefaultAsync(t => t.Id == id && t.Status == TimerStatus.Pending && t.DueAt <= now
-                                                        && (t.RetryAt == null || t.RetryAt <= now), ct);
+        await using var db = openDb();
+        await db.Timers.Where(t => t.Id == id && t.ClaimedUntil != null)
+            .ExecuteUpdateAsync(s => s.SetProperty(t => t.ClaimedUntil, (DateTime?)null), ct);
     }
 
-    private async Task RecordFailureAsync(WorkflowDb db, TimerRecord timer, Exception error, DateTime now, CancellationToken ct)
+    private async Task RecordFailureAsync(Guid id, Exception error, DateTime now, CancellationToken ct)
     {
-        // The command's changes were undone in the database; the context must forget them too.
-        db.ChangeTracker.Clear();
-        (timer.Status, timer.FiredAt) = (TimerStatus.Pending, null);
+        // A context of its own: the failed command's changes are in the other one, never saved.
+        await using var db = openDb();
+        var timer = await db.Timers.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id && t.Status == TimerStatus.Pending, ct);
+        if (timer is null) return; // fired by another host meanwhile, or cancelled
         retries.Failed(timer, error, now);
-        await db.Timers.Where(t => t.Id == timer.Id).ExecuteUpdateAsync(s => s
+        await db.Timers.Where(t => t.Id == timer.Id && t.Status == TimerStatus.Pending).ExecuteUpdateAsync(s => s
             .SetProperty(t => t.Status, timer.Status)
             .SetProperty(t => t.Attempts, timer.Attempts)
             .SetProperty(t => t.ClaimedUntil, (DateTime?)null)
