@@ -58,6 +58,30 @@ public sealed class DefinitionDesignerApiTests(PostgresFixture postgres) : Postg
     }
 
     [Fact]
+    public async Task Every_shipped_definition_fetched_with_GET_saves_back_as_a_valid_draft_and_publishes_as_itself()
+    {
+        var (_, admin, _) = await StartSeededAsync();
+        var listed = (await admin.GetOk("/api/definitions")).AsArray();
+        Assert.True(listed.Count >= 20, $"{listed.Count} definitions listed");
+        foreach (var entry in listed)
+        {
+            var (key, region) = (entry!["key"]!.GetValue<string>(), entry["regionCode"]!.GetValue<string>());
+            var fetched = (await admin.GetOk($"/api/definitions/{key}?region={region}")).AsObject();
+            var saved = await Api.Expect(await PutDraftAsync(admin, fetched, null), HttpStatusCode.OK);
+            Assert.True(saved["valid"]!.GetValue<bool>(), $"{key}@{region}: {saved.ToJsonString()}");
+            var published = await admin.PostOk($"/api/definitions/{key}/publish?region={region}");
+            Assert.Equal(fetched["version"]!.GetValue<int>() + 1, published["version"]!.GetValue<int>());
+            var republished = (await admin.GetOk($"/api/definitions/{key}?region={region}")).AsObject();
+            foreach (var field in new[] { "version", "publishedAt" })
+            {
+                fetched.Remove(field);
+                republished.Remove(field);
+            }
+            Assert.True(JsonNode.DeepEquals(fetched, republished), $"{key}@{region} changed:\n{fetched.ToJsonString()}\n{republished.ToJsonString()}");
+        }
+    }
+
+    [Fact]
     public async Task Only_admins_of_the_province_write_its_definitions()
     {
         var (host, admin, _) = await StartSeededAsync();

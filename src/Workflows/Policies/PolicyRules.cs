@@ -182,7 +182,9 @@ public static class PolicyRules
     /// <summary>单人户 (000 §一(一), 003 §一(一), 004 §二(一)): inside a low-income household, a person with a grade 1–2
     /// disability, a grade-3 intellectual or mental disability where the province accepts it
     /// (<c>singlePersonGrade3</c>: CQ and JL always, NX where conditions allow), or a serious illness, is covered
-    /// alone at <c>singlePersonPercent</c> of the standard.</summary>
+    /// alone at <c>singlePersonPercent</c> of the standard; where <c>singlePersonCapAtHouseholdCover</c> is set (JL:
+    /// "原则上不得高于按户保障同类对象水平") not above what the same person would get as a household of one — the 补差 on
+    /// their own income plus their 分类施保 add-on.</summary>
     public static PolicyResult SinglePerson(PolicyInput input)
     {
         var result = LowIncome(input);
@@ -195,12 +197,30 @@ public static class PolicyRules
             { SeriousIllness: true } => "重病",
             _ => null,
         };
-        var eligible = result.Values["eligible"]!.GetValue<bool>() && reason is not null;
-        result.Line(reason is null ? "申请人不属于重残、重病人员" : $"申请人属于{reason}");
+        var inBand = result.Values["eligible"]!.GetValue<bool>();
+        var eligible = inBand && reason is not null;
+        result.Line(reason is null ? "申请人不属于重残、重病人员，不能参照单人户纳入低保" : $"申请人属于{reason}");
+        if (!inBand) result.Line("家庭不属于低收入家庭，不能参照单人户纳入低保");
+        if (!eligible) return result.Set("eligible", false).Set("reason", reason).Set("monthlyAmount", 0m);
         var standard = input.ResidenceStandard;
-        var monthly = eligible ? decimal.Round(standard * input.Parameter("singlePersonPercent", 100) / 100m, 2, MidpointRounding.AwayFromZero) : 0m;
-        if (eligible) result.Line($"单人户保障金 = {PolicyResult.Yuan(standard)} × {input.Parameter("singlePersonPercent", 100)}% = {PolicyResult.Yuan(monthly)}");
-        return result.Set("eligible", eligible).Set("reason", reason).Set("monthlyAmount", monthly);
+        var percent = input.Parameter("singlePersonPercent", 100);
+        var monthly = decimal.Round(standard * percent / 100m, 2, MidpointRounding.AwayFromZero);
+        result.Line($"单人户保障金 = {PolicyResult.Yuan(standard)} × {percent}% = {PolicyResult.Yuan(monthly)}");
+        if (input.Parameters["singlePersonCapAtHouseholdCover"] is JsonValue cap && cap.GetValue<bool>())
+        {
+            var gap = Math.Max(0m, standard - applicant.NetIncome);
+            var addOn = AddOnPercent(applicant, input) is { Percent: > 0 } p
+                ? decimal.Round(standard * p.Percent / 100m, 2, MidpointRounding.AwayFromZero) : 0m;
+            var householdCover = gap + addOn;
+            result.Line($"按户保障同类对象水平 = ({PolicyResult.Yuan(standard)} − {PolicyResult.Yuan(Math.Min(applicant.NetIncome, standard))}) + 分类施保 {PolicyResult.Yuan(addOn)} = {PolicyResult.Yuan(householdCover)}");
+            if (monthly > householdCover)
+            {
+                monthly = householdCover;
+                result.Line($"不高于按户保障水平：月保障金 = {PolicyResult.Yuan(monthly)}");
+            }
+            result.Set("householdCover", householdCover);
+        }
+        return result.Set("eligible", true).Set("reason", reason).Set("members", 1).Set("monthlyAmount", monthly);
     }
 
     /// <summary>Temporary-aid amount (NX 003 §二(二)): per person <c>emergencyMultiplier</c> (2), <c>expenditureMultiplier</c>
