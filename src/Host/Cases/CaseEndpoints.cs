@@ -11,6 +11,9 @@ namespace Workflows.Host.Cases;
 
 public static class CaseEndpoints
 {
+    /// <summary>The body of <c>POST /api/cases/{id}/withdraw</c>: the applicant's reason, required.</summary>
+    public sealed record WithdrawCommand(string? Reason);
+
     public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize);
 
     public static void MapCases(this IEndpointRouteBuilder app)
@@ -32,6 +35,13 @@ public static class CaseEndpoints
             if (record is null || !CanSee(http.User.Actor(), record)) throw new NotFoundProblem($"No case {id} in your jurisdiction.");
             var view = await CaseViews.LoadAsync(db, catalog, calendar, record, clock.GetUtcNow().UtcDateTime, ct);
             return TypedResults.Ok(await Disclosure.ForCasePageAsync(view, http.User.Actor(), db, clock, ct));
+        });
+
+        group.MapPost("/{id:guid}/withdraw", async (Guid id, WithdrawCommand body, HttpContext http, CaseEngine engine, WorkflowDb db,
+            DefinitionCatalog catalog, WorkingDayCalendar calendar, TimeProvider clock, CancellationToken ct) =>
+        {
+            var withdrawn = await engine.WithdrawAsync(id, body.Reason, http.User.Actor(), ct);
+            return TypedResults.Ok(Disclosure.Masked(await CaseViews.LoadAsync(db, catalog, calendar, withdrawn, clock.GetUtcNow().UtcDateTime, ct)));
         });
 
         group.MapGet("", async (string? procedure, string? status, string? regionCode, int? page, int? pageSize,

@@ -292,6 +292,41 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         return task;
     }
 
+    /// <summary>撤回 (API.md, Other case actions): the applicant withdraws before a final decision. Its open tasks and
+    /// timers are cancelled, payments not yet in a payroll run are cancelled, a benefit ends; the reason is recorded.
+    /// Only an intake official (a role that may start the procedure) covering the case's region may do it.</summary>
+    public async Task<CommandResult> WithdrawAsync(Guid caseId, string? reason, Actor actor, CancellationToken ct = default)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(reason)) errors.Add("reason", "撤回须写明理由 (a withdrawal needs the applicant's reason)");
+        else if (reason.Length > MaxCommentLength) errors.Add("reason", $"最多 {MaxCommentLength} 个字符 (at most {MaxCommentLength} characters)");
+        errors.ThrowIfAny();
+        var record = await db.Cases.FirstOrDefaultAsync(c => c.Id == caseId, ct);
+        if (record is null || !(actor.Covers(record.RegionCode) || actor.RegionCode.StartsWith(record.RegionCode, StringComparison.Ordinal)))
+            throw new NotFoundProblem($"No case {caseId} in your jurisdiction.");
+        var procedure = await catalog.GetAsync(db, record.DefinitionVersionId, ct);
+        var intake = procedure.Definition.StartedBy?.Roles is { Count: > 0 } listed ? listed : [.. Roles.CaseIntake];
+        if (!intake.Any(actor.Has))
+            throw new ForbiddenProblem($"只有受理人员可以撤回申请：{string.Join(", ", intake)} (only intake officials may withdraw it).");
+        if (record.Status != CaseStatus.Open)
+            throw new ConflictProblem($"案件已{record.Status}，不能撤回 (the case is {record.Status}: only an open case can be withdrawn).");
+        if (record.ParentCaseId is not null)
+            throw new ConflictProblem("子流程案件随其上级案件撤回 (a sub-procedure's case is withdrawn with the case it serves).");
+        if (await db.Cases.AnyAsync(c => c.ParentCaseId == caseId && c.Status == CaseStatus.Open, ct))
+            throw new ConflictProblem("案件有未办结的子流程，请先办结 (the case waits on an open sub-procedure; finish that first).");
+        var unpaid = await db.Payments.Where(p => p.CaseId == caseId && p.Status == PaymentStatus.Pending && p.RunId == null).ToListAsync(ct);
+        foreach (var payment in unpaid) payment.Status = PaymentStatus.Cancelled;
+        // A withdrawn application comes off the notice board at once: there is nothing left to object to.
+        await db.Notices.Where(n => n.CaseId == caseId && n.Until > Now).ForEachAsync(n => n.Until = Now, ct);
+        var run = await CaseRun.BeginAsync(this, record, procedure, actor,
+            new Reach(MayEnd: true, MayReleaseClaim: true, MayVerifyUnique: false, SubProcedures: [], MayPayAtOnce: false, MayTouchBenefit: true), ct);
+        var openTasks = run.Withdraw(reason!.Trim(), unpaid.Count);
+        run.Finish();
+        await SaveAsync(ct);
+        var history = await db.History.AsNoTracking().Where(h => h.CaseId == caseId).OrderBy(h => h.Id).ToListAsync(ct);
+        return new CommandResult(record, openTasks, history, null);
+    }
+
     private sealed record TimerOfCase(TimerRecord Timer, CaseRecord Case, TaskRecord? Task);
 
     // The timer, its case and its task in one statement, so in one snapshot: a timer read as pending belongs to the case's

@@ -8,6 +8,18 @@ namespace Workflows.Runtime;
 /// <summary>The end of a case: its status, decision and what it no longer needs.</summary>
 internal sealed partial class CaseRun
 {
+    /// <summary>The applicant withdraws: the case ends as <c>withdrawn</c> where it stands, with the reason. Returns its
+    /// open tasks after (a bank-account correction outlives it, as it outlives any end).</summary>
+    public IReadOnlyList<Tasks.TaskRecord> Withdraw(string reason, int paymentsCancelled)
+    {
+        var at = CurrentStep.Id;
+        Record(at, "withdrawn", comment: reason, details: paymentsCancelled > 0
+            ? new System.Text.Json.Nodes.JsonObject { ["paymentsCancelled"] = paymentsCancelled } : null);
+        End(new StepDefinition { Id = at, Kind = StepKinds.End, Name = "撤回申请", Status = CaseStatus.Withdrawn });
+        _case.Reason = reason;
+        return _openTasks;
+    }
+
     private void End(StepDefinition step)
     {
         _case.Status = step.Status!;
