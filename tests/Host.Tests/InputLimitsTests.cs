@@ -126,7 +126,7 @@ public sealed class InputLimitsTests(PostgresFixture postgres) : PostgresTest(po
             await Api.Expect(await anonymous.PostAsync("/api/auth/token", new { username = "nobody", password = "guess-" + i }), HttpStatusCode.Unauthorized);
         var refused = await anonymous.PostAsync("/api/auth/token", new { username = ServiceHost.AdminUser, password = ServiceHost.AdminPassword });
         await Api.ExpectProblem(refused, HttpStatusCode.TooManyRequests);
-        Assert.Equal("60", refused.Headers.RetryAfter?.ToString());
+        Assert.InRange(int.Parse(refused.Headers.RetryAfter!.ToString()), 1, 60); // what is left of the minute
 
         for (var i = 0; i < 2; i++) await anonymous.GetOk("/api/public/notices?regionCode=22");
         await Api.ExpectProblem(await anonymous.GetAsync("/api/public/notices?regionCode=22"), HttpStatusCode.TooManyRequests);

@@ -10,8 +10,14 @@ namespace Workflows.Host.Notices;
 /// names and ID numbers masked as they were written.</summary>
 public static class PublicNoticeEndpoints
 {
-    public sealed record NoticeView(string Procedure, string RegionCode, string Name, string IdNumber, decimal? Amount,
-        DateTime From, DateTime Until);
+    /// <summary><c>openObjections</c>: objections received and not yet verified (each a task of the case at the notice).</summary>
+    public sealed record NoticeView(Guid Id, string Procedure, string RegionCode, string Name, string IdNumber, decimal? Amount,
+        DateTime From, DateTime Until, int OpenObjections);
+
+    /// <summary>The body of an objection: what is wrong with the notice, and optionally how to reach the objector.</summary>
+    public sealed record ObjectionCommand(string? Reason, string? Contact);
+
+    public sealed record ObjectionReceived(Guid Id);
 
     public static void MapPublicNotices(this IEndpointRouteBuilder app)
     {
@@ -22,9 +28,21 @@ public static class PublicNoticeEndpoints
             var now = clock.GetUtcNow().UtcDateTime;
             var notices = await db.Notices.AsNoTracking()
                 .Where(n => n.RegionCode.StartsWith(region) && n.From <= now && n.Until > now)
-                .OrderBy(n => n.Until).Take(500).ToListAsync(ct);
-            return TypedResults.Ok(notices.Select(n => new NoticeView(n.Procedure, n.RegionCode, n.MaskedName, n.MaskedIdNumber,
-                n.AmountFen is { } fen ? Money.ToYuan(fen) : null, n.From, n.Until)).ToList());
+                .OrderBy(n => n.Until).Take(500)
+                .Select(n => new
+                {
+                    Notice = n,
+                    Open = db.Tasks.Count(t => t.CaseId == n.CaseId && t.Step == n.Step && t.Status == Workflows.Tasks.TaskStatus.Open),
+                })
+                .ToListAsync(ct);
+            return TypedResults.Ok(notices.Select(x => new NoticeView(x.Notice.Id, x.Notice.Procedure, x.Notice.RegionCode, x.Notice.MaskedName,
+                x.Notice.MaskedIdNumber, x.Notice.AmountFen is { } fen ? Money.ToYuan(fen) : null, x.Notice.From, x.Notice.Until, x.Open)).ToList());
         }).AllowAnonymous().RequireRateLimiting(Setup.RateLimits.Public).WithTags("Public");
+
+        app.MapPost("/api/public/notices/{id:guid}/objections", async (Guid id, ObjectionCommand body, CaseEngine engine, CancellationToken ct) =>
+        {
+            var objection = await engine.ObjectAsync(id, body.Reason, body.Contact, ct);
+            return TypedResults.Created($"/api/public/notices/{id}/objections/{objection}", new ObjectionReceived(objection));
+        }).AllowAnonymous().RequireRateLimiting(Setup.RateLimits.Objections).WithTags("Public");
     }
 }

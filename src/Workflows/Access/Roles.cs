@@ -33,6 +33,8 @@ public static class Roles
 public sealed record Actor(string Username, IReadOnlyList<string> Roles, string RegionCode)
 {
     public static readonly Actor System = new("system", [], "");
+    /// <summary>Anyone reading the public notice board, without an account.</summary>
+    public static readonly Actor Public = new("public", [], "");
 
     public bool Has(string role) => Roles.Contains(role);
     public bool Covers(string regionCode) => regionCode.StartsWith(RegionCode, StringComparison.Ordinal);

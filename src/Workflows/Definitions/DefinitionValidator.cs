@@ -246,6 +246,7 @@ public static partial class DefinitionValidator
                     error($"{at}.workingDays", $"公示期应为 1 至 {MaxNoticeWorkingDays} 个工作日 (a notice period must be between 1 and {MaxNoticeWorkingDays} working days)");
                 CheckExpression(step.Amount, $"{at}.amount", error);
                 Target(step.Next, "next");
+                if (step.Outcomes.Count > 0) CheckObjections(step, at, Target, error);
                 break;
             case StepKinds.SubProcedure:
                 if (string.IsNullOrEmpty(step.Procedure)) error($"{at}.procedure", "未指定要办理的子流程 (names no procedure to run)");
@@ -309,9 +310,31 @@ public static partial class DefinitionValidator
         if (Expressions.SyntaxProblem(expression) is { } problem) error(at, $"表达式无法解析 (expression does not parse)：{problem}");
     }
 
+    /// <summary>A notice's outcomes are what its verifier (<c>role</c> at <c>level</c>, within <c>deadline</c>) decides about an
+    /// objection (API.md, Other case actions): one outcome back to the notice itself lets it go on; the others leave it.</summary>
+    private static void CheckObjections(StepDefinition step, string at, Action<string?, string> target, Action<string, string> error)
+    {
+        if (!Roles.IsKnown(step.Role)) error($"{at}.role", $"异议须指定核实的角色，未知的角色 '{step.Role}' (objections need a known role to verify them)");
+        if (!RegionCode.TryParseLevel(step.Level, out var level) || level == RegionLevel.Country)
+            error($"{at}.level", $"未知的核实层级 '{step.Level}' (unknown region level '{step.Level}')");
+        foreach (var group in step.Outcomes.GroupBy(o => o.Name).Where(g => g.Count() > 1))
+            error($"{at}.outcomes[{group.Key}]", "办理结果名称重复 (outcome name is used twice)");
+        foreach (var outcome in step.Outcomes)
+        {
+            if (outcome.When is not null) error($"{at}.outcomes[{outcome.Name}].when", "异议核实结果不设条件 (an objection's outcomes take no condition)");
+            if (outcome.To != step.Id) target(outcome.To, $"outcomes[{outcome.Name}].to");
+        }
+        if (step.Outcomes.All(o => o.To != step.Id))
+            error($"{at}.outcomes", "须有一个核实结果回到本公示（异议不成立，公示继续）(one outcome must lead back to the notice: the objection dismissed, the notice goes on)");
+        if (step.Outcomes.All(o => o.To == step.Id))
+            error($"{at}.outcomes", "须有一个核实结果离开公示（异议成立）(one outcome must leave the notice: the objection upheld)");
+        if (step.Deadline is { } deadline) CheckDeadline(step, deadline, at, level, error);
+    }
+
     public static IEnumerable<string> Targets(StepDefinition step) => step.Kind switch
     {
         StepKinds.Task => step.Outcomes.Select(o => o.To),
+        StepKinds.Notice => step.Outcomes.Select(o => o.To).Where(to => to != step.Id).Concat(step.Next is null ? [] : [step.Next]),
         StepKinds.Decision => step.Branches.Select(b => b.To),
         StepKinds.End => [],
         _ => step.Next is null ? [] : [step.Next],

@@ -89,6 +89,14 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
     /// be taken under a lock the transaction holds. What it adds to the unit of work and the history is saved with it.</summary>
     internal void BeforeSave(Func<CancellationToken, Task<int>> work) => _beforeSave.Add(work);
 
+    /// <summary>The case's running notices end now, in the command's transaction: there is nothing left to object to.</summary>
+    internal void TakeDownNotices(Guid caseId)
+    {
+        var now = Now;
+        BeforeSave(ct => db.Notices.Where(n => n.CaseId == caseId && n.Until > now)
+            .ExecuteUpdateAsync(u => u.SetProperty(n => n.Until, now), ct));
+    }
+
     /// <summary>Adds a payment to the unit of work.</summary>
     internal void Pay(PaymentRecord payment) => _payments.Add(db.Payments.Add(payment).Entity);
 
@@ -316,8 +324,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             throw new ConflictProblem("案件有未办结的子流程，请先办结 (the case waits on an open sub-procedure; finish that first).");
         var unpaid = await db.Payments.Where(p => p.CaseId == caseId && p.Status == PaymentStatus.Pending && p.RunId == null).ToListAsync(ct);
         foreach (var payment in unpaid) payment.Status = PaymentStatus.Cancelled;
-        // A withdrawn application comes off the notice board at once: there is nothing left to object to.
-        await db.Notices.Where(n => n.CaseId == caseId && n.Until > Now).ForEachAsync(n => n.Until = Now, ct);
+        TakeDownNotices(caseId);
         var run = await CaseRun.BeginAsync(this, record, procedure, actor,
             new Reach(MayEnd: true, MayReleaseClaim: true, MayVerifyUnique: false, SubProcedures: [], MayPayAtOnce: false, MayTouchBenefit: true), ct);
         var openTasks = run.Withdraw(reason!.Trim(), unpaid.Count);
@@ -325,6 +332,34 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         await SaveAsync(ct);
         var history = await db.History.AsNoTracking().Where(h => h.CaseId == caseId).OrderBy(h => h.Id).ToListAsync(ct);
         return new CommandResult(record, openTasks, history, null);
+    }
+
+    public const int MaxObjectionLength = 1000;
+
+    /// <summary>An objection to a running notice (公示异议, API.md), from anyone, without an account: the case gets a task
+    /// for the verifier the notice step names. Returns the objection's id (its task's).</summary>
+    public async Task<Guid> ObjectAsync(Guid noticeId, string? reason, string? contact, CancellationToken ct = default)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(reason)) errors.Add("reason", "请写明异议的事实和理由 (state what is wrong with the notice)");
+        else if (reason.Length > MaxObjectionLength) errors.Add("reason", $"最多 {MaxObjectionLength} 个字符 (at most {MaxObjectionLength} characters)");
+        if (contact is { Length: > MaxTextLength }) errors.Add("contact", $"最多 {MaxTextLength} 个字符 (at most {MaxTextLength} characters)");
+        errors.ThrowIfAny();
+        var notice = await db.Notices.AsNoTracking().FirstOrDefaultAsync(n => n.Id == noticeId, ct)
+            ?? throw new NotFoundProblem($"没有公示 {noticeId} (no such notice).");
+        if (notice.From > Now || notice.Until <= Now)
+            throw new ConflictProblem("公示期已过，不再受理异议 (the notice period is over: objections are no longer taken).");
+        var record = await db.Cases.SingleAsync(c => c.Id == notice.CaseId, ct);
+        var procedure = await catalog.GetAsync(db, record.DefinitionVersionId, ct);
+        if (record.Status != CaseStatus.Open || record.Step != notice.Step)
+            throw new ConflictProblem("该公示已结束 (the notice is over).");
+        if (procedure.Step(notice.Step).Outcomes.Count == 0)
+            throw new ConflictProblem("该流程未指定异议核实人，请向乡镇（街道）民政部门反映 (the procedure names no one to verify objections; contact the township).");
+        var run = await CaseRun.BeginAsync(this, record, procedure, Actor.Public, procedure.ReachOf(notice.Step, null), ct);
+        var task = run.ReceiveObjection(reason!.Trim(), string.IsNullOrWhiteSpace(contact) ? null : contact.Trim());
+        run.Finish();
+        await SaveAsync(ct);
+        return task.Id;
     }
 
     private sealed record TimerOfCase(TimerRecord Timer, CaseRecord Case, TaskRecord? Task);
@@ -368,7 +403,12 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             if (record.Step == timer.Step && record.WaitTimerId == timer.Id)
             {
                 record.WaitTimerId = null;
-                run.Fire(CompiledProcedure.Next);
+                var step = procedure.Step(timer.Step);
+                // A notice with an objection still being verified does not conclude; the verifier's dismissal concludes it.
+                var objections = step.Kind == StepKinds.Notice && step.Outcomes.Count > 0
+                    ? await db.Tasks.CountAsync(t => t.CaseId == record.Id && t.Step == step.Id && t.Status == TaskStatus.Open, ct) : 0;
+                if (objections > 0) run.Record(step.Id, "notice-held", details: new JsonObject { ["openObjections"] = objections });
+                else run.Fire(CompiledProcedure.Next);
             }
             run.Finish();
         }

@@ -42,7 +42,49 @@ internal sealed partial class CaseRun
         _lastComment = comment;
         Record(step.Id, "completed", outcome, comment, _input.Count > 0 ? _input.DeepClone() : null);
         _engine.Notify("taskRemoved", task);
-        Fire(outcome);
+        if (step.Kind == StepKinds.Notice) ConcludeObjection(step, definition);
+        else Fire(outcome);
+    }
+
+    /// <summary>An objection to a notice, received from the public board: a task for the notice's verifier, the reason
+    /// (and how to reach the objector, if given) in the history, which is sealed at rest. Returns the task.</summary>
+    public TaskRecord ReceiveObjection(string reason, string? contact)
+    {
+        var step = CurrentStep;
+        var task = CreateTask(step, $"核实公示异议：{step.Name}");
+        var details = new JsonObject { ["objection"] = task.Id };
+        if (contact is not null) details["contact"] = contact;
+        Record(step.Id, "objection-received", comment: reason, details: details);
+        return task;
+    }
+
+    /// <summary>The verifier's answer. Dismissed (an outcome back to the notice): the notice goes on, and if its period ran
+    /// out while the objection was open and none is left, it concludes now. Upheld: the notice is taken down, other
+    /// objections to it are moot, and the case goes where the definition says.</summary>
+    private void ConcludeObjection(StepDefinition step, OutcomeDefinition outcome)
+    {
+        var waiting = _openTasks.Where(t => t.Step == step.Id).ToList();
+        if (outcome.To == step.Id)
+        {
+            if (_case.WaitTimerId is null && waiting.Count == 0)
+            {
+                Record(step.Id, "notice-concluded", details: new JsonObject { ["afterObjections"] = true });
+                Fire(CompiledProcedure.Next);
+            }
+            return;
+        }
+        foreach (var other in waiting)
+        {
+            CancelTimer(other.DeadlineTimerId);
+            (other.DeadlineTimerId, other.Status) = (null, TaskStatus.Cancelled);
+            other.Version++;
+            _openTasks.Remove(other);
+            _engine.Notify("taskRemoved", other);
+        }
+        CancelTimer(_case.WaitTimerId);
+        _case.WaitTimerId = null;
+        _engine.TakeDownNotices(_case.Id);
+        Fire(outcome.Name);
     }
 
     public void DeadlinePassed(TaskRecord task)
@@ -78,7 +120,7 @@ internal sealed partial class CaseRun
         }
     }
 
-    private void CreateTask(StepDefinition step)
+    private TaskRecord CreateTask(StepDefinition step, string? name = null)
     {
         var level = Enum.Parse<RegionLevel>(step.Level!, ignoreCase: true);
         var task = new TaskRecord
@@ -87,7 +129,7 @@ internal sealed partial class CaseRun
             CaseId = _case.Id,
             Procedure = _case.Procedure,
             Step = step.Id,
-            Name = step.Name,
+            Name = name ?? step.Name,
             Role = step.Role!,
             Level = RegionCode.NameOf(level),
             RegionCode = RegionCode.AtLevel(_case.RegionCode, level),
@@ -102,6 +144,7 @@ internal sealed partial class CaseRun
         if (task.DueAtProvisional) details["provisional"] = true;
         Record(step.Id, "task-created", details: details);
         _engine.Notify("taskAssigned", task);
+        return task;
     }
 
     private static RegionLevel LevelAbove(RegionLevel level) => level switch

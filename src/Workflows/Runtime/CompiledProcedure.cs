@@ -160,6 +160,11 @@ public sealed class CompiledProcedure
                     break;
                 case StepKinds.End:
                     break;
+                case StepKinds.Notice:
+                    // An objection upheld leaves the notice; one dismissed leaves it running (CaseRun.ConcludeObjection).
+                    foreach (var outcome in step.Outcomes.Where(o => o.To != step.Id)) config.Permit(outcome.Name, outcome.To);
+                    Permit(config, step, Next, step.Next!);
+                    break;
                 default:
                     Permit(config, step, Next, step.Next!);
                     break;
