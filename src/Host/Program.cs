@@ -58,6 +58,11 @@ services.AddSingleton(new TimerClaims(configuration.GetValue("Timers:BatchSize",
     TimeSpan.FromSeconds(configuration.GetValue("Timers:LeaseSeconds", 120.0))));
 services.AddSingleton<TimerRunner>();
 if (!manualClock) services.AddHostedService<TimerWorker>();
+services.AddScoped<Workflows.Complaints.ComplaintDesk>();
+var complaintDays = configuration.GetSection("Complaints:WorkingDays");
+services.AddSingleton(new Workflows.Complaints.ComplaintLimits(complaintDays.Get<int?>() ?? 15,
+    complaintDays.GetChildren().ToDictionary(c => c.Key, c => int.Parse(c.Value!, System.Globalization.CultureInfo.InvariantCulture))));
+if (!manualClock) services.AddHostedService<Workflows.Host.Complaints.ComplaintDeadlines>();
 // A host may leave sending to the others (Outbox:Dispatch=false); with the Redis backplane any host reaches every client.
 if (configuration.GetValue("Outbox:Dispatch", true)) services.AddHostedService<OutboxDispatcher>();
 services.AddSingleton<HubSessions>();
@@ -144,6 +149,7 @@ app.MapAdmin();
 app.MapCalendars();
 app.MapTimers();
 app.MapCases();
+Workflows.Host.Complaints.ComplaintEndpoints.MapComplaints(app);
 app.MapAudit();
 app.MapEmergencyAid();
 app.MapPublicNotices();

@@ -34,6 +34,9 @@ public static class CaseEndpoints
             var record = await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
             if (record is null || !CanSee(http.User.Actor(), record)) throw new NotFoundProblem($"No case {id} in your jurisdiction.");
             var view = await CaseViews.LoadAsync(db, catalog, calendar, record, clock.GetUtcNow().UtcDateTime, ct);
+            var complaints = await db.Complaints.AsNoTracking().Where(c => c.CaseId == id).OrderBy(c => c.CreatedAt)
+                .Select(c => new ComplaintSummary(c.Id, c.Subject, c.Status, c.Owner, c.DueAt, c.Escalated)).ToArrayAsync(ct);
+            if (complaints.Length > 0) view = view with { Complaints = complaints };
             return TypedResults.Ok(await Disclosure.ForCasePageAsync(view, http.User.Actor(), db, clock, ct));
         });
 

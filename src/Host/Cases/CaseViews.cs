@@ -21,7 +21,13 @@ public sealed record PaymentView(Guid Id, Guid CaseId, string? Period, int Insta
 public sealed record CaseView(
     Guid Id, string Procedure, string RegionCode, string Status, string Step, DefinitionRef Definition,
     ApplicantView Applicant, JsonNode? Data, TaskView[] OpenTasks, HistoryView[] History, DecisionView? Decision,
-    PaymentView[] Payments, DateTime CreatedAt, DateTime UpdatedAt, BenefitView? Benefit = null);
+    PaymentView[] Payments, DateTime CreatedAt, DateTime UpdatedAt, BenefitView? Benefit = null)
+{
+    /// <summary>信访 about the case, on its page (GET /api/cases/{id}) when there are any.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public ComplaintSummary[]? Complaints { get; init; }
+}
+public sealed record ComplaintSummary(Guid Id, string Subject, string Status, string Owner, DateTime DueAt, bool Escalated);
 /// <summary>待遇 (API.md, Benefits): what the case is paid every month, from when, until when.</summary>
 public sealed record BenefitView(decimal MonthlyAmount, string From, string? Until, string Status, string? Reason);
 public sealed record CaseSummary(

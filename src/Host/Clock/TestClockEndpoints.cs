@@ -13,12 +13,14 @@ public static class TestClockEndpoints
     {
         var group = app.MapGroup("/api/test/clock").WithTags("Test clock").AllowAnonymous();
         group.MapGet("", (ManualClock clock) => TypedResults.Ok(new ClockView(clock.GetUtcNow())));
-        group.MapPost("", async (ClockBody body, ManualClock clock, TimerRunner timers, CancellationToken ct) =>
+        group.MapPost("", async (ClockBody body, ManualClock clock, TimerRunner timers, Workflows.Complaints.ComplaintDesk complaints,
+            CancellationToken ct) =>
         {
             if (body.Now is not { } to) throw new InvalidInput("now", "必填，ISO-8601 时间 (required, an ISO-8601 instant)");
             if (!clock.TryMoveTo(to))
                 throw new ConflictProblem($"The clock cannot move backwards (now {clock.GetUtcNow():O}, asked {to:O}).");
             var fired = await timers.FireDueAsync(ct);
+            await complaints.EscalateOverdueAsync(ct);
             return TypedResults.Ok(new ClockView(clock.GetUtcNow(), fired));
         });
     }

@@ -37,6 +37,13 @@ public static class PersonalDataColumns
         b.Entity<BenefitRecord>().Property(x => x.BasisJson).HasConversion(seal);
         b.Entity<IdempotencyRecord>().Property(x => x.ResponseBody).HasConversion(seal);
         b.Entity<SettingRecord>().Property(x => x.Value).HasConversion(seal);
+        b.Entity<Complaints.ComplaintRecord>(e =>
+        {
+            e.Property(x => x.Content).HasConversion(seal);
+            e.Property(x => x.ComplainantName).HasConversion(seal);
+            e.Property(x => x.ComplainantPhone).HasConversion(seal);
+            e.Property(x => x.Reply).HasConversion(seal);
+        });
     }
 
     /// <summary>Contexts built from these options seal personal data with <paramref name="cipher"/>.</summary>

@@ -49,6 +49,7 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
     public DbSet<ReserveFundEntryRecord> ReserveFundEntries => Set<ReserveFundEntryRecord>();
     public DbSet<DisclosureRecord> Disclosures => Set<DisclosureRecord>();
     public DbSet<AdminActionRecord> AdminActions => Set<AdminActionRecord>();
+    public DbSet<Complaints.ComplaintRecord> Complaints => Set<Complaints.ComplaintRecord>();
 
     /// <summary>Seals the personal-data columns (<see cref="PersonalDataColumns"/>); null only for design-time tools, which
     /// never read a row.</summary>
@@ -138,6 +139,15 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             // One regular run per county and month, whatever two finance officers click at the same instant.
             e.HasIndex(x => new { x.RegionCode, x.Period }).IsUnique().HasDatabaseName("IX_payroll_runs_regular")
                 .HasFilter("NOT supplementary");
+        });
+        b.Entity<Complaints.ComplaintRecord>(e =>
+        {
+            e.ToTable("complaints");
+            e.Property(x => x.Version).IsConcurrencyToken();
+            // An official's complaint inbox, and the overdue ones the deadline loop looks for.
+            e.HasIndex(x => new { x.Owner, x.Status });
+            e.HasIndex(x => new { x.Status, x.DueAt });
+            e.HasIndex(x => x.CaseId);
         });
         b.Entity<BankFileDownloadRecord>(e => { e.ToTable("bank_file_downloads"); e.HasIndex(x => x.RunId); });
         b.Entity<BankReturnRecord>(e => { e.ToTable("bank_returns"); e.HasIndex(x => x.RunId); });

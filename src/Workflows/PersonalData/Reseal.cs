@@ -28,6 +28,7 @@ public static class Reseal
             new("idempotency_keys", await ResealAsync(openDb, db => db.IdempotencyKeys.Select(i => i.Key).Distinct(),
                 (db, keys) => db.IdempotencyKeys.Where(i => keys.Contains(i.Key)), ct)),
             new("settings", await ResealAsync(openDb, db => db.Settings.Select(s => s.Key), (db, keys) => db.Settings.Where(s => keys.Contains(s.Key)), ct)),
+            new("complaints", await ResealAsync(openDb, db => db.Complaints.Select(c => c.Id), (db, ids) => db.Complaints.Where(c => ids.Contains(c.Id)), ct)),
         };
         await using var claimsDb = openDb();
         counts.Add(new("once_per_claims", await HashLegacyClaimsAsync(claimsDb, ct)));

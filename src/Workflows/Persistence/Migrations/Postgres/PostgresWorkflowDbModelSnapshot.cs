@@ -471,6 +471,108 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.ToTable("once_per_claims", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Complaints.ComplaintRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("ComplainantName")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("complainant_name");
+
+                    b.Property<string>("ComplainantPhone")
+                        .HasColumnType("text")
+                        .HasColumnName("complainant_phone");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("content");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("due_at");
+
+                    b.Property<bool>("DueAtProvisional")
+                        .HasColumnType("boolean")
+                        .HasColumnName("due_at_provisional");
+
+                    b.Property<bool>("Escalated")
+                        .HasColumnType("boolean")
+                        .HasColumnName("escalated");
+
+                    b.Property<DateTime?>("EscalatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("escalated_at");
+
+                    b.Property<string>("EscalatedFrom")
+                        .HasColumnType("text")
+                        .HasColumnName("escalated_from");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("owner");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("region_code");
+
+                    b.Property<DateTime?>("RepliedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("replied_at");
+
+                    b.Property<string>("RepliedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("replied_by");
+
+                    b.Property<string>("Reply")
+                        .HasColumnType("text")
+                        .HasColumnName("reply");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("subject");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("Owner", "Status");
+
+                    b.HasIndex("Status", "DueAt");
+
+                    b.ToTable("complaints", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Definitions.DefinitionDraftRecord", b =>
                 {
                     b.Property<long>("Id")

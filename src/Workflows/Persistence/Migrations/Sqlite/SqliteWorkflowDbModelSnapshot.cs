@@ -456,6 +456,108 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.ToTable("once_per_claims", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Complaints.ComplaintRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("ComplainantName")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("complainant_name");
+
+                    b.Property<string>("ComplainantPhone")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("complainant_phone");
+
+                    b.Property<string>("Content")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<DateTime>("DueAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_at");
+
+                    b.Property<bool>("DueAtProvisional")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("due_at_provisional");
+
+                    b.Property<bool>("Escalated")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("escalated");
+
+                    b.Property<DateTime?>("EscalatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("escalated_at");
+
+                    b.Property<string>("EscalatedFrom")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("escalated_from");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("owner");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("region_code");
+
+                    b.Property<DateTime?>("RepliedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("replied_at");
+
+                    b.Property<string>("RepliedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("replied_by");
+
+                    b.Property<string>("Reply")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("reply");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subject");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("version");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CaseId");
+
+                    b.HasIndex("Owner", "Status");
+
+                    b.HasIndex("Status", "DueAt");
+
+                    b.ToTable("complaints", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Definitions.DefinitionDraftRecord", b =>
                 {
                     b.Property<long>("Id")
