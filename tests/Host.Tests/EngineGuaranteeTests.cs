@@ -88,7 +88,8 @@ public sealed class EngineGuaranteeTests(PostgresFixture postgres) : PostgresTes
         var escalated = Assert.Single((await township.GetOk("/api/tasks"))["items"]!.AsArray())!;
         Assert.Equal("village-check", escalated["step"]!.GetValue<string>());
         Assert.True(escalated["escalated"]!.GetValue<bool>());
-        Assert.True(escalated["overdue"]!.GetValue<bool>());
+        Assert.False(escalated["overdue"]!.GetValue<bool>()); // a new deadline at the township, from the escalation
+        Assert.True(escalated["dueAt"]!.GetValue<DateTimeOffset>() > new DateTimeOffset(2026, 2, 27, 0, 0, 0, Beijing));
         Assert.Empty((await (await second.LoginAsync(Seed.Caseworker)).GetOk("/api/tasks"))["items"]!.AsArray());
 
         await admin.PostOk("/api/test/clock", new { now = new DateTimeOffset(2026, 3, 10, 0, 0, 0, Beijing) });

@@ -99,7 +99,8 @@ public sealed class RefusalsAndDeadlinesTests(PostgresFixture postgres) : Postgr
         await admin.PostOk("/api/test/clock", new { now = Beijing(row.Due.AddDays(1), 9) });
         var history = (await (await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword)).GetOk($"/api/cases/{created["id"]}"))["history"]!.AsArray();
         var late = await TaskOfAsync(host, row.Province, row.EscalateTo ?? row.Role, created);
-        Assert.True(late["overdue"]!.GetValue<bool>());
+        // Reminded, it stays overdue; escalated, the level above gets as many working days again, from now.
+        Assert.Equal(row.EscalateTo is null, late["overdue"]!.GetValue<bool>());
         Assert.Equal(row.EscalateTo is not null, late["escalated"]!.GetValue<bool>());
         Assert.Single(history, h => h!["action"]!.GetValue<string>() == (row.EscalateTo is null ? "reminded" : "escalated"));
     }

@@ -78,7 +78,11 @@ public sealed class ThreeHostsTests(PostgresFixture postgres, ITestOutputHelper 
 
         // Every timer of the wave fired exactly once: one escalation each, written by the system.
         var waveIds = string.Join(",", wave.Select(id => $"'{id}'"));
-        Assert.Equal(0L, await Sql.ScalarAsync(database, $"SELECT count(*) FROM timers WHERE case_id IN ({waveIds}) AND status <> 'fired'"));
+        Assert.Equal(0L, await Sql.ScalarAsync(database,
+            $"SELECT count(*) FROM timers WHERE case_id IN ({waveIds}) AND status <> 'fired' AND due_at <= '{later.AddSeconds(1):O}'"));
+        // Each escalated task has a deadline of its own at the township, as many working days from the escalation.
+        Assert.Equal((long)TimerCases, await Sql.ScalarAsync(database,
+            $"SELECT count(*) FROM timers WHERE case_id IN ({waveIds}) AND status = 'pending' AND due_at > '{later:O}'"));
         Assert.Equal(TimerCases, await Sql.ScalarAsync(database,
             $"SELECT count(*) FROM (SELECT case_id FROM case_history WHERE actor = 'system' AND case_id IN ({waveIds}) " +
             "GROUP BY case_id HAVING count(*) = 1) AS once"));

@@ -42,6 +42,8 @@ public static class ComplaintEndpoints
             if (scope is not (null or "mine" or "region")) throw new Runtime.InvalidInput("scope", "应为 mine 或 region (mine or region)");
             if (status is not (null or ComplaintStatus.Open or ComplaintStatus.Replied))
                 throw new Runtime.InvalidInput("status", "应为 open 或 replied (open or replied)");
+            if (scope == "region" && !ComplaintDesk.MayHandle(actor))
+                throw new Runtime.ForbiddenProblem("只有受理或经办人员可以查看辖区信访 (only intake and case officials see the region's complaints).");
             var query = scope == "region"
                 ? db.Complaints.AsNoTracking().Where(c => c.RegionCode.StartsWith(actor.RegionCode))
                 : db.Complaints.AsNoTracking().Where(c => c.Owner == actor.Username);

@@ -41,15 +41,15 @@ public sealed class ComplaintDesk(WorkflowDb db, WorkingDayCalendar calendar, Ti
         else if (intake.Complainant.Name.Length > 50) errors.Add("complainant.name", "最多 50 个字符 (at most 50 characters)");
         if (intake.Complainant?.Phone is { Length: > 30 }) errors.Add("complainant.phone", "最多 30 个字符 (at most 30 characters)");
         errors.ThrowIfAny();
-        if (actor.Roles.Count == 0)
-            throw new ForbiddenProblem("只有工作人员可以登记信访 (only officials take in complaints).");
+        if (!MayHandle(actor))
+            throw new ForbiddenProblem("只有受理或经办人员可以登记信访 (only intake and case officials take in complaints).");
         if (!actor.Covers(region)) throw new ForbiddenProblem($"区划 {region} 不在您的辖区内 (region {region} is outside your jurisdiction).");
         CaseRecord? ofCase = null;
         if (intake.CaseId is { } caseId)
         {
             ofCase = await db.Cases.AsNoTracking().FirstOrDefaultAsync(c => c.Id == caseId, ct);
-            if (ofCase is null || !ofCase.RegionCode.StartsWith(region[..6], StringComparison.Ordinal))
-                throw new InvalidInput("caseId", $"本县没有案件 {caseId} (no such case in the region's county)");
+            if (ofCase is null || !actor.Covers(ofCase.RegionCode) || !ofCase.RegionCode.StartsWith(region[..6], StringComparison.Ordinal))
+                throw new InvalidInput("caseId", $"您的辖区内没有案件 {caseId} (no such case in your jurisdiction and the region's county)");
         }
         var owner = (ofCase is null ? null : await CurrentOwnerAsync(ofCase, ct))
                     ?? await ResponsibleAsync(region, RegionLevel.Township, Roles.TownshipOfficer, ct)
@@ -91,20 +91,30 @@ public sealed class ComplaintDesk(WorkflowDb db, WorkingDayCalendar calendar, Ti
         foreach (var complaint in overdue)
         {
             var county = await ResponsibleAsync(complaint.RegionCode, RegionLevel.County, Roles.CountyOfficer, ct);
-            if (county is null) continue; // nobody to take it: it stays overdue with its owner, and is shown so
+            // Nobody above to take it, or the county officer owns it already: it stays overdue with its owner, shown so,
+            // and marked so that it is not looked at again every round.
+            if (county is null || county == complaint.Owner)
+            {
+                (complaint.Escalated, complaint.EscalatedAt) = (true, now);
+                complaint.Version++;
+                continue;
+            }
             (complaint.EscalatedFrom, complaint.Owner, complaint.Escalated, complaint.EscalatedAt) = (complaint.Owner, county, true, now);
             (complaint.DueAt, complaint.DueAtProvisional) = calendar.DueAt(now, WorkingDaysIn(complaint.RegionCode));
             complaint.Version++;
         }
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { return 0; } // another host took this round, or its owner replied meanwhile
-        return overdue.Count(c => c.Escalated && c.EscalatedAt == now);
+        return overdue.Count(c => c.EscalatedFrom is not null && c.EscalatedAt == now);
     }
+
+    /// <summary>Complaints are for those who take in applications and work cases, not committee members or finance.</summary>
+    public static bool MayHandle(Actor actor) => Roles.CaseIntake.Any(actor.Has);
 
     public async Task<ComplaintRecord> VisibleAsync(Guid id, Actor actor, CancellationToken ct)
     {
         var complaint = await db.Complaints.FirstOrDefaultAsync(c => c.Id == id, ct);
-        if (complaint is null || !(complaint.Owner == actor.Username || actor.Covers(complaint.RegionCode)))
+        if (complaint is null || !(complaint.Owner == actor.Username || actor.Covers(complaint.RegionCode) && MayHandle(actor)))
             throw new NotFoundProblem($"No complaint {id} in your jurisdiction.");
         return complaint;
     }

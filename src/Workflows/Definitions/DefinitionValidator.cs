@@ -271,6 +271,10 @@ public static partial class DefinitionValidator
     {
         if (deadline.WorkingDays is < 1 or > MaxDeadlineWorkingDays)
             error($"{at}.deadline.workingDays", $"应为 1 至 {MaxDeadlineWorkingDays} 个工作日 (must be between 1 and {MaxDeadlineWorkingDays} working days)");
+        if (deadline.RemindEveryWorkingDays is < 1 or > MaxDeadlineWorkingDays)
+            error($"{at}.deadline.remindEveryWorkingDays", $"应为 1 至 {MaxDeadlineWorkingDays} 个工作日 (must be between 1 and {MaxDeadlineWorkingDays} working days)");
+        if (deadline.RemindEveryWorkingDays is not null && deadline.OnTimeout == "auto")
+            error($"{at}.deadline.remindEveryWorkingDays", "自动办理的任务不再提醒 (a task with an automatic outcome is not reminded)");
         switch (deadline.OnTimeout)
         {
             case "auto" when step.Outcomes.All(o => o.Name != deadline.Outcome):
@@ -321,6 +325,7 @@ public static partial class DefinitionValidator
             error($"{at}.outcomes[{group.Key}]", "办理结果名称重复 (outcome name is used twice)");
         foreach (var outcome in step.Outcomes)
         {
+            if (outcome.Name == "next") error($"{at}.outcomes[next]", "'next' 是公示期满的去向，不能作为核实结果 (next is where the notice goes when its period ends)");
             if (outcome.When is not null) error($"{at}.outcomes[{outcome.Name}].when", "异议核实结果不设条件 (an objection's outcomes take no condition)");
             if (outcome.To != step.Id) target(outcome.To, $"outcomes[{outcome.Name}].to");
         }
@@ -328,7 +333,12 @@ public static partial class DefinitionValidator
             error($"{at}.outcomes", "须有一个核实结果回到本公示（异议不成立，公示继续）(one outcome must lead back to the notice: the objection dismissed, the notice goes on)");
         if (step.Outcomes.All(o => o.To == step.Id))
             error($"{at}.outcomes", "须有一个核实结果离开公示（异议成立）(one outcome must leave the notice: the objection upheld)");
-        if (step.Deadline is { } deadline) CheckDeadline(step, deadline, at, level, error);
+        if (step.Deadline is { } deadline)
+        {
+            CheckDeadline(step, deadline, at, level, error);
+            if (deadline.OnTimeout == "auto")
+                error($"{at}.deadline.onTimeout", "异议须有人核实，不能逾期自动办理 (an objection is verified by a person: remind or escalate)");
+        }
     }
 
     public static IEnumerable<string> Targets(StepDefinition step) => step.Kind switch

@@ -125,6 +125,8 @@ public sealed class Deadline
     public string? Outcome { get; set; }
     /// <summary>Role that takes over an escalated task at the level above.</summary>
     public string? EscalateTo { get; set; }
+    /// <summary>Remind again every this many working days while the task stays open past its deadline; none: once.</summary>
+    public int? RemindEveryWorkingDays { get; set; }
 }
 
 public sealed class OutcomeDefinition

@@ -189,7 +189,7 @@ public static class PolicyRules
     {
         var result = LowIncome(input);
         var applicant = input.Household.Applicant;
-        var grade3 = input.Parameters["singlePersonGrade3"] is JsonValue g && g.GetValue<bool>();
+        var grade3 = input.Parameters["singlePersonGrade3"] is JsonValue g && g.TryGetValue<bool>(out var accepted) && accepted;
         string? reason = applicant switch
         {
             { DisabilityGrade: 1 or 2 } => $"{applicant.DisabilityGrade} 级残疾",
@@ -206,7 +206,7 @@ public static class PolicyRules
         var percent = input.Parameter("singlePersonPercent", 100);
         var monthly = decimal.Round(standard * percent / 100m, 2, MidpointRounding.AwayFromZero);
         result.Line($"单人户保障金 = {PolicyResult.Yuan(standard)} × {percent}% = {PolicyResult.Yuan(monthly)}");
-        if (input.Parameters["singlePersonCapAtHouseholdCover"] is JsonValue cap && cap.GetValue<bool>())
+        if (input.Parameters["singlePersonCapAtHouseholdCover"] is JsonValue cap && cap.TryGetValue<bool>(out var capped) && capped)
         {
             var gap = Math.Max(0m, standard - applicant.NetIncome);
             var addOn = AddOnPercent(applicant, input) is { Percent: > 0 } p

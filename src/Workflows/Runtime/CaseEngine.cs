@@ -310,8 +310,8 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         else if (reason.Length > MaxCommentLength) errors.Add("reason", $"最多 {MaxCommentLength} 个字符 (at most {MaxCommentLength} characters)");
         errors.ThrowIfAny();
         var record = await db.Cases.FirstOrDefaultAsync(c => c.Id == caseId, ct);
-        if (record is null || !(actor.Covers(record.RegionCode) || actor.RegionCode.StartsWith(record.RegionCode, StringComparison.Ordinal)))
-            throw new NotFoundProblem($"No case {caseId} in your jurisdiction.");
+        // Withdrawing is a write: only officials whose region contains the case's, not those below it who may read it.
+        if (record is null || !actor.Covers(record.RegionCode)) throw new NotFoundProblem($"No case {caseId} in your jurisdiction.");
         var procedure = await catalog.GetAsync(db, record.DefinitionVersionId, ct);
         var intake = procedure.Definition.StartedBy?.Roles is { Count: > 0 } listed ? listed : [.. Roles.CaseIntake];
         if (!intake.Any(actor.Has))
@@ -322,12 +322,14 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
             throw new ConflictProblem("子流程案件随其上级案件撤回 (a sub-procedure's case is withdrawn with the case it serves).");
         if (await db.Cases.AnyAsync(c => c.ParentCaseId == caseId && c.Status == CaseStatus.Open, ct))
             throw new ConflictProblem("案件有未办结的子流程，请先办结 (the case waits on an open sub-procedure; finish that first).");
-        var unpaid = await db.Payments.Where(p => p.CaseId == caseId && p.Status == PaymentStatus.Pending && p.RunId == null).ToListAsync(ct);
-        foreach (var payment in unpaid) payment.Status = PaymentStatus.Cancelled;
+        // In the save's transaction, by a statement that skips any a payroll run took meanwhile: a run's payments stay its own.
+        var unpaid = await db.Payments.CountAsync(p => p.CaseId == caseId && p.Status == PaymentStatus.Pending && p.RunId == null, ct);
+        BeforeSave(ct => db.Payments.Where(p => p.CaseId == caseId && p.Status == PaymentStatus.Pending && p.RunId == null)
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.Status, PaymentStatus.Cancelled), ct));
         TakeDownNotices(caseId);
         var run = await CaseRun.BeginAsync(this, record, procedure, actor,
             new Reach(MayEnd: true, MayReleaseClaim: true, MayVerifyUnique: false, SubProcedures: [], MayPayAtOnce: false, MayTouchBenefit: true), ct);
-        var openTasks = run.Withdraw(reason!.Trim(), unpaid.Count);
+        var openTasks = run.Withdraw(reason!.Trim(), unpaid);
         run.Finish();
         await SaveAsync(ct);
         var history = await db.History.AsNoTracking().Where(h => h.CaseId == caseId).OrderBy(h => h.Id).ToListAsync(ct);

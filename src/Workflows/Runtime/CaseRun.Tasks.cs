@@ -92,12 +92,20 @@ internal sealed partial class CaseRun
         var step = _procedure.Step(task.Step);
         var deadline = step.Deadline!;
         task.DeadlineTimerId = null; // this timer has fired; nothing is left to cancel
-        switch (deadline.OnTimeout)
+        // An escalated task that runs past its new deadline is reminded there: there is no level left that its role works at.
+        switch (task.Escalated && deadline.OnTimeout == "escalate" ? "remind" : deadline.OnTimeout)
         {
             case "remind":
                 task.Reminded = true;
                 task.Version++;
-                Record(step.Id, "reminded", details: new JsonObject { ["dueAt"] = task.DueAt });
+                var details = new JsonObject { ["dueAt"] = task.DueAt };
+                if (deadline.RemindEveryWorkingDays is { } every)
+                {
+                    var (next, provisional) = _engine.Calendar.DueAt(Now, every);
+                    task.DeadlineTimerId = AddTimer(step, TimerKind.Deadline, next, task.Id, provisional);
+                    details["nextReminder"] = next;
+                }
+                Record(step.Id, "reminded", details: details);
                 _engine.Notify("taskOverdue", task);
                 break;
             case "escalate":
@@ -110,7 +118,13 @@ internal sealed partial class CaseRun
                 task.ClaimedBy = null;
                 task.ClaimedAt = null;
                 task.Version++;
-                Record(step.Id, "escalated", details: new JsonObject { ["role"] = task.Role, ["regionCode"] = task.RegionCode });
+                // The level above gets as many working days as the level below had, from now.
+                (task.DueAt, task.DueAtProvisional) = _engine.Calendar.DueAt(Now, deadline.WorkingDays);
+                task.DeadlineTimerId = AddTimer(step, TimerKind.Deadline, task.DueAt.Value, task.Id, task.DueAtProvisional);
+                Record(step.Id, "escalated", details: new JsonObject
+                {
+                    ["role"] = task.Role, ["regionCode"] = task.RegionCode, ["dueAt"] = task.DueAt,
+                });
                 _engine.Notify("taskAssigned", task);
                 _engine.Notify("taskOverdue", task);
                 break;

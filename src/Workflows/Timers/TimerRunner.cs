@@ -74,12 +74,7 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
         try
         {
             var timer = await engineFor(db).FireTimerAsync(id, now, ct);
-            if (timer is null)
-            {
-                // Fired, cancelled or moved later meanwhile: a moved one must not wait for the claim to run out.
-                await ReleaseClaimAsync(id, ct);
-                return Fire.Gone;
-            }
+            if (timer is null) return await GoneAsync(id, ct);
             outbox.Notify(); // the engine's own signal came before its save returned
             var lateness = now - timer.DueAt; // never negative: only timers due by now are fired
             activity?.SetTag("workflows.timer.kind", timer.Kind);
@@ -105,6 +100,18 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
             await RecordFailureAsync(id, e, now, ct);
             return Fire.Failed;
         }
+    }
+
+    /// <summary>Fired, cancelled or moved later meanwhile: a moved one must not wait for the claim to run out. Releasing is
+    /// a courtesy, not the command: if it fails, the lease runs out instead, and nothing is counted against the timer.</summary>
+    private async Task<Fire> GoneAsync(Guid id, CancellationToken ct)
+    {
+        try { await ReleaseClaimAsync(id, ct); }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Timer {Timer}: its claim could not be given back; it runs out instead", id);
+        }
+        return Fire.Gone;
     }
 
     private async Task ReleaseClaimAsync(Guid id, CancellationToken ct)
