@@ -88,6 +88,7 @@ public sealed class ComplaintDesk(WorkflowDb db, WorkingDayCalendar calendar, Ti
         var now = Now;
         var overdue = await db.Complaints.Where(c => c.Status == ComplaintStatus.Open && !c.Escalated && c.DueAt <= now)
             .OrderBy(c => c.DueAt).Take(500).ToListAsync(ct);
+        var escalated = 0;
         foreach (var complaint in overdue)
         {
             var county = await ResponsibleAsync(complaint.RegionCode, RegionLevel.County, Roles.CountyOfficer, ct);
@@ -102,10 +103,11 @@ public sealed class ComplaintDesk(WorkflowDb db, WorkingDayCalendar calendar, Ti
             (complaint.EscalatedFrom, complaint.Owner, complaint.Escalated, complaint.EscalatedAt) = (complaint.Owner, county, true, now);
             (complaint.DueAt, complaint.DueAtProvisional) = calendar.DueAt(now, WorkingDaysIn(complaint.RegionCode));
             complaint.Version++;
+            escalated++;
         }
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateConcurrencyException) { return 0; } // another host took this round, or its owner replied meanwhile
-        return overdue.Count(c => c.EscalatedFrom is not null && c.EscalatedAt == now);
+        return escalated;
     }
 
     /// <summary>Complaints are for those who take in applications and work cases, not committee members or finance.</summary>

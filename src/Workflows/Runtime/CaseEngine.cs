@@ -313,7 +313,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         // Withdrawing is a write: only officials whose region contains the case's, not those below it who may read it.
         if (record is null || !actor.Covers(record.RegionCode)) throw new NotFoundProblem($"No case {caseId} in your jurisdiction.");
         var procedure = await catalog.GetAsync(db, record.DefinitionVersionId, ct);
-        var intake = procedure.Definition.StartedBy?.Roles is { Count: > 0 } listed ? listed : [.. Roles.CaseIntake];
+        var intake = IntakeRoles(procedure.Definition);
         if (!intake.Any(actor.Has))
             throw new ForbiddenProblem($"只有受理人员可以撤回申请：{string.Join(", ", intake)} (only intake officials may withdraw it).");
         if (record.Status != CaseStatus.Open)
@@ -491,6 +491,11 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         return (record, await catalog.GetAsync(db, record.DefinitionVersionId, ct));
     }
 
+    /// <summary>Who takes in applications for a procedure (一门受理): its <c>startedBy</c> roles, or every intake role.
+    /// They start its cases and withdraw them.</summary>
+    private static IReadOnlyList<string> IntakeRoles(ProcedureDefinition definition) =>
+        definition.StartedBy?.Roles is { Count: > 0 } listed ? listed : Roles.CaseIntake;
+
     /// <summary>The definition's <c>startedBy</c>: a procedure of another route cannot be started through this one, and only
     /// its roles may start it.</summary>
     private static void MayStart(ProcedureDefinition definition, string route, Actor actor)
@@ -503,7 +508,7 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
                 StartRoutes.SubProcedure => $"流程 {definition.Key} 是子流程，只能由其他流程的步骤发起 (a sub-procedure, started only by another procedure's step)",
                 _ => $"流程 {definition.Key} 应通过 POST /api/cases 发起 (started through POST /api/cases)",
             });
-        var roles = startedBy.Roles is { Count: > 0 } listed ? listed : [.. Roles.CaseIntake];
+        var roles = IntakeRoles(definition);
         if (!roles.Any(actor.Has))
             throw new ForbiddenProblem($"流程 {definition.Key} 只能由以下角色发起：{string.Join(", ", roles)} (only these roles may start it).");
     }
