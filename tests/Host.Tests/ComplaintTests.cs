@@ -26,9 +26,10 @@ public sealed class ComplaintTests(PostgresFixture postgres) : PostgresTest(post
         };
         var taken = await hotline.PostOk("/api/complaints", complaint, HttpStatusCode.Created);
         // The case's current owner: the caseworker who claimed its open task. 15 working days from Friday 13 February
-        // 2026 09:00 (Seed's clock): the Spring Festival holiday (15–23 Feb) and its make-up Saturdays counted by the calendar.
+        // 2026 (Seed's clock): Saturdays 14 and 28 February (make-up workdays), 24–27 February (after the Spring Festival
+        // holiday), 2–6 and 9–12 March: due by the end of Thursday 12 March.
         Assert.Equal(("22-village-caseworker", "open"), (taken["owner"]!.GetValue<string>(), taken["status"]!.GetValue<string>()));
-        Assert.NotNull(taken["dueAt"]);
+        Assert.Equal(new DateTimeOffset(2026, 3, 13, 0, 0, 0, TimeSpan.FromHours(8)), taken["dueAt"]!.GetValue<DateTimeOffset>());
 
         // Bad input and the wrong people: nothing is written.
         await Api.ExpectProblem(await hotline.PostAsync("/api/complaints", new { regionCode = Jilin.Village, content = "x", complainant = new { name = "李" } }),

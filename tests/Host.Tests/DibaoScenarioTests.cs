@@ -224,7 +224,7 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         var county = await host.LoginAsync("22-county-officer");
         var escalated = Assert.Single((await county.GetOk("/api/tasks"))["items"]!.AsArray())!;
         Assert.Equal("township-review", escalated["step"]!.GetValue<string>());
-        // The county has 5 working days of its own from the escalation (Saturday 28 February is not one): 2–6 March.
+        // The county has 5 working days of its own from the escalation (on Saturday 28 February, a make-up workday): 2–6 March.
         Assert.False(escalated["overdue"]!.GetValue<bool>());
         Assert.Equal(new DateTimeOffset(2026, 3, 7, 0, 0, 0, TimeSpan.FromHours(8)), escalated["dueAt"]!.GetValue<DateTimeOffset>()); // end of 6 March
     }
