@@ -257,7 +257,9 @@ public sealed class DibaoScenarioTests(PostgresFixture postgres) : PostgresTest(
         await host.Anonymous().PostOk("/api/test/clock", new { now = FirstOf(2026, 9) });
         var due = await (await host.LoginAsync(ServiceHost.AdminUser, ServiceHost.AdminPassword)).GetOk($"/api/cases/{created["id"]}");
         Assert.Equal("periodic-review", due["step"]!.GetValue<string>());
-        var exited = await CompleteAsync(host, Jilin, "township-officer", "periodic-review", new { outcome = "exit", comment = "家庭成员就业，人均收入超过标准" });
+        await CompleteAsync(host, Jilin, "township-officer", "periodic-review", new { outcome = "exit", comment = "家庭成员就业，人均收入超过标准" });
+        // 004 §一(三): no exit before the return-to-poverty risk is assessed (JilinExitTests has the rest of it).
+        var exited = await CompleteAsync(host, Jilin, "township-officer", "risk-assessment", new { outcome = "exit", comment = "就业稳定，无返贫风险" });
         Assert.Equal("closed", exited["status"]!.GetValue<string>());
         Assert.Equal(("ended", "2026-09"), (exited["benefit"]!["status"]!.GetValue<string>(), exited["benefit"]!["until"]!.GetValue<string>()));
         await PayMonthAsync(host, Jilin, "2026-09"); // paid through the month of the exit

@@ -15,6 +15,9 @@ public sealed class ProcedureDefinition
     public string? Description { get; set; }
     /// <summary>The province's numbers (thresholds, limits, multipliers), visible to expressions as <c>params</c>.</summary>
     public JsonObject Parameters { get; set; } = new();
+    /// <summary>Parameters that running cases read from the newest published version rather than their own: facts that
+    /// become known while cases run (the day an epidemic ends), not rules a case was decided under.</summary>
+    public List<string> LiveParameters { get; set; } = new();
     /// <summary>Checks on the application itself; a failing one refuses it with 422 naming its field.</summary>
     public List<FieldRule> Rules { get; set; } = new();
     /// <summary>At most one case per subject within a region scope (e.g. one migrant-worker aid per ID per province).</summary>

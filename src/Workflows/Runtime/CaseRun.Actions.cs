@@ -52,7 +52,7 @@ internal sealed partial class CaseRun
                 _standard["effectiveFrom"]!.GetValue<string>(), _standard["regionCode"]!.GetValue<string>());
         var data = _root["data"]!.AsObject();
         var result = PolicyRules.Apply(step.Rule!, new PolicyInput(
-            Household.From(_root["household"] as JsonObject), standard, data, _procedure.Definition.Parameters));
+            Household.From(_root["household"] as JsonObject), standard, data, _parameters));
         var answer = result.ToJson();
         answer["standardFrom"] = standard.EffectiveFrom;
         data[step.Output!] = answer;

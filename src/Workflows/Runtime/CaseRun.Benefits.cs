@@ -32,7 +32,7 @@ internal sealed partial class CaseRun
     private JsonObject Basis(StepDefinition step, decimal amount) => new()
     {
         ["expression"] = step.Amount,
-        ["params"] = _procedure.Definition.Parameters.DeepClone(),
+        ["params"] = _parameters.DeepClone(),
         ["data"] = _root["data"]!.DeepClone(),
         ["standard"] = _standard?.DeepClone(),
         ["amount"] = amount,

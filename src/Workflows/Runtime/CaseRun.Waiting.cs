@@ -16,11 +16,14 @@ internal sealed partial class CaseRun
         Record(step.Id, "waiting", details: Until(due, provisional));
     }
 
+    /// <summary>Long enough for a child's support to wait for the month it comes of age (an infant's, 18 years on).</summary>
+    private const int MaxMonthsToWait = 12 * 19;
+
     private int MonthsToWait(StepDefinition step, string expression)
     {
         var months = Scope().Money(expression);
-        if (months < 1 || months > 120 || months != decimal.Truncate(months))
-            throw new InvalidOperationException($"Step '{step.Id}': months must be a whole number from 1 to 120, got {months}.");
+        if (months < 1 || months > MaxMonthsToWait || months != decimal.Truncate(months))
+            throw new InvalidOperationException($"Step '{step.Id}': months must be a whole number from 1 to {MaxMonthsToWait}, got {months}.");
         return (int)months;
     }
 

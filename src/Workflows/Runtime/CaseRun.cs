@@ -28,6 +28,9 @@ internal sealed partial class CaseRun : IStepEffects
     private readonly List<TaskRecord> _openTasks;
     private readonly OncePerClaimRecord? _claim;
     private JsonObject? _standard;
+    /// <summary>The procedure's parameters as this case reads them: its version's, with the live ones (see
+    /// <see cref="ProcedureDefinition.LiveParameters"/>) taken from the version that applies to the region now.</summary>
+    private JsonObject _parameters = new();
     /// <summary>The reserve fund of the case's township, when one of the steps this command can reach pays at once.</summary>
     private ReserveFunds.ReserveFundRecord? _fund;
     private ExpressionScope? _scope;
@@ -50,6 +53,7 @@ internal sealed partial class CaseRun : IStepEffects
         _root = JsonNode.Parse(record.DataJson)!.AsObject();
         _openTasks = openTasks;
         _claim = claim;
+        _parameters = procedure.Definition.Parameters;
     }
 
     private WorkflowDb Db => _engine.Db;
@@ -75,6 +79,8 @@ internal sealed partial class CaseRun : IStepEffects
             : claims is not null ? claims.FirstOrDefault() // read with the task: none means none
             : await ClaimOf.For(db)(db, record.Id, ct);
         var run = new CaseRun(engine, record, procedure, actor, openTasks, claim);
+        if (procedure.Definition.LiveParameters.Count > 0)
+            run._parameters = await LiveParametersAsync(engine, record, procedure, ct);
         foreach (var key in reach.SubProcedures)
             run._children[key] = await engine.Catalog.ResolveAsync(db, key, record.RegionCode, ct)
                 ?? throw new InvalidInput("procedure", $"区划 {record.RegionCode} 没有已发布的子流程 '{key}' (no such sub-procedure published)");
@@ -98,6 +104,21 @@ internal sealed partial class CaseRun : IStepEffects
             run._finishParent = true;
         }
         return run;
+    }
+
+    /// <summary>A fact a province learns while its cases run (the day an epidemic ends) reaches them through a live
+    /// parameter: read from the newest version published for the case's region, the rest staying as the case's version
+    /// has them. A newest version that no longer has the parameter leaves the case's own value.</summary>
+    private static async Task<JsonObject> LiveParametersAsync(CaseEngine engine, CaseRecord record, CompiledProcedure procedure,
+        CancellationToken ct)
+    {
+        var own = procedure.Definition.Parameters;
+        var newest = await engine.Catalog.ResolveAsync(engine.Db, procedure.Definition.Key, record.RegionCode, ct);
+        if (newest is null || newest.Definition.Key != procedure.Definition.Key || ReferenceEquals(newest, procedure)) return own;
+        var merged = own.DeepClone().AsObject();
+        foreach (var name in procedure.Definition.LiveParameters)
+            if (newest.Definition.Parameters.TryGetPropertyValue(name, out var value)) merged[name] = value?.DeepClone();
+        return merged;
     }
 
     private static readonly PerModel<Func<WorkflowDb, Guid, CancellationToken, Task<OncePerClaimRecord?>>> ClaimOf = new(() =>
@@ -207,8 +228,10 @@ internal sealed partial class CaseRun : IStepEffects
         ["data"] = _root["data"]?.DeepClone(),
         ["applicant"] = _root["applicant"]?.DeepClone(),
         ["household"] = _root["household"]?.DeepClone(),
-        ["params"] = _procedure.Definition.Parameters.DeepClone(),
+        ["params"] = _parameters.DeepClone(),
         ["standard"] = _standard?.DeepClone(),
+        // The day as the case's region lives it (China time), YYYY-MM-DD: a date compares with another as text.
+        ["today"] = Calendar.WorkingDayCalendar.ChinaDate(Now).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
         ["input"] = _input?.DeepClone(),
         ["outcome"] = _outcome,
         ["decision"] = new JsonObject

@@ -37,6 +37,8 @@ public class DefinitionValidatorTests
         { "start names no step", d => d["start"] = "nowhere", "start", "unknown step 'nowhere'" },
         { "step id used twice", d => Step(d, "wait")["id"] = "route", "steps[route].id", "used twice" },
         { "unknown kind", d => Step(d, "wait")["kind"] = "sleep", "steps[wait].kind", "is not one of the allowed values" },
+        { "live parameter that is not a parameter", d => d["liveParameters"] = new JsonArray("epidemicEnds"), "liveParameters[0]",
+            "names no parameter" },
         { "benefit without amount", d => Step(d, "unique")["action"] = "grant-benefit", "steps[unique].amount", "monthly amount expression" },
         { "gradual exit without months", d => Step(d, "unique")["action"] = "gradual-exit", "steps[unique].months", "number of months" },
         { "months that do not parse", d => { Step(d, "unique")["action"] = "gradual-exit"; Step(d, "unique")["months"] = "params.("; },
