@@ -156,6 +156,7 @@ app.MapPublicNotices();
 app.MapTasks();
 app.MapPayments();
 app.MapPayroll();
+Workflows.Host.PriceSubsidies.PriceSubsidyEndpoints.MapPriceSubsidies(app);
 app.MapBenefits();
 app.MapReserveFunds();
 app.MapDefinitions();

@@ -17,7 +17,7 @@ public sealed record ApplicantView(string Name, string IdNumber);
 public sealed record HistoryView(DateTime At, string Actor, string Step, string Action, string? Outcome, string? Comment, JsonNode? Details);
 public sealed record DecisionView(bool Approved, decimal? Amount, decimal? MonthlyAmount, string? Reason);
 public sealed record PaymentView(Guid Id, Guid CaseId, string? Period, int Instalment, decimal Amount, string Status, DateTime CreatedAt, JsonNode? Basis,
-    Guid? RunId = null, string? FailureReason = null);
+    Guid? RunId = null, string? FailureReason = null, string? Procedure = null);
 public sealed record CaseView(
     Guid Id, string Procedure, string RegionCode, string Status, string Step, DefinitionRef Definition,
     ApplicantView Applicant, JsonNode? Data, TaskView[] OpenTasks, HistoryView[] History, DecisionView? Decision,
@@ -90,7 +90,7 @@ public static class CaseViews
 
     public static PaymentView Payment(PaymentRecord p) =>
         new(p.Id, p.CaseId, p.Period, p.Instalment, Money.ToYuan(p.AmountFen), p.Status, p.CreatedAt, JsonNode.Parse(p.BasisJson),
-            p.RunId, p.FailureReason);
+            p.RunId, p.FailureReason, p.Procedure);
 
     public static CaseSummary Summary(CaseRecord c) => new(
         c.Id, c.Procedure, c.RegionCode, c.Status, c.Step,

@@ -15,14 +15,14 @@ namespace Workflows.Host.Payroll;
 /// <summary>Payroll runs (API.md, Payroll runs): draw up, approve by a second official, bank file, bank return.</summary>
 public static class PayrollEndpoints
 {
-    public sealed record RunBody(string? RegionCode, string? Period, bool? Supplementary);
+    public sealed record RunBody(string? RegionCode, string? Period, bool? Supplementary, Guid? PriceSubsidyId = null);
     public sealed record Figures(int Count, decimal Total);
     public sealed record DownloadView(DateTime At, string By, string Format, string Encoding, string Sha256);
     public sealed record ReturnView(DateTime At, string By, string Sha256, int Rows, int Paid, int Failed, int Unmatched, int Mismatched);
     public sealed record RunView(Guid Id, string RegionCode, string Period, bool Supplementary, string Status, int Count, decimal Total,
         string CreatedBy, DateTime CreatedAt, string? ApprovedBy, DateTime? ApprovedAt, DateTime? SentAt, DateTime? ReconciledAt,
         Figures Paid, Figures Failed, ProcedureTotal[] ByProcedure, int? WithoutBankAccount = null,
-        DownloadView[]? Downloads = null, ReturnView[]? Returns = null);
+        DownloadView[]? Downloads = null, ReturnView[]? Returns = null, Guid? PriceSubsidyId = null);
     public sealed record RunPaymentView(Guid Id, Guid CaseId, string? Period, decimal Amount, string Status, string PayeeName,
         string PayeeIdNumber, string BankAccount, DateTime? SentAt, DateTime? ResultAt, string? FailureReason);
     public sealed record ReturnResultView(int Rows, int Paid, int Failed, int Unmatched, int Mismatched, string RunStatus);
@@ -52,9 +52,9 @@ public static class PayrollEndpoints
         TimeProvider clock, Func<WorkflowDb, CaseEngine> engineFor, CancellationToken ct)
     {
         var drawn = await new PayrollRuns(db, clock).CreateAsync(body.RegionCode, body.Period, body.Supplementary ?? false,
-            http.User.Actor(), engineFor(db), ct);
+            http.User.Actor(), engineFor(db), ct, body.PriceSubsidyId);
         if (drawn.Run is not { } run)
-            return TypedResults.Accepted((string?)null, new WaitingView(body.RegionCode!, body.Period!, 0, 0, drawn.WithoutBankAccount,
+            return TypedResults.Accepted((string?)null, new WaitingView(body.RegionCode!, body.Period ?? "", 0, 0, drawn.WithoutBankAccount,
                 $"没有可送银行的付款：{drawn.WithoutBankAccount} 笔缺少银行账户，已交村级经办人补录，补录后由下一次常规批次发放 " +
                 $"({drawn.WithoutBankAccount} payments wait for a bank account; correction tasks opened)"));
         return TypedResults.Created($"/api/payroll-runs/{run.Id}", View(run) with { WithoutBankAccount = drawn.WithoutBankAccount });
@@ -130,5 +130,6 @@ public static class PayrollEndpoints
         r.Id, r.RegionCode, r.Period, r.Supplementary, r.Status, r.Count, Money.ToYuan(r.TotalFen), r.CreatedBy, r.CreatedAt,
         r.ApprovedBy, r.ApprovedAt, r.SentAt, r.ReconciledAt, new Figures(r.PaidCount, Money.ToYuan(r.PaidFen)),
         new Figures(r.FailedCount, Money.ToYuan(r.FailedFen)),
-        JsonSerializer.Deserialize<ProcedureTotal[]>(r.ByProcedureJson, JsonSerializerOptions.Web) ?? []);
+        JsonSerializer.Deserialize<ProcedureTotal[]>(r.ByProcedureJson, JsonSerializerOptions.Web) ?? [],
+        PriceSubsidyId: r.PriceSubsidyId);
 }

@@ -37,6 +37,9 @@ public sealed class PaymentRecord
     /// <summary>When a failed payment's account was corrected: a supplementary run may then send it again.</summary>
     public DateTime? BankAccountCorrectedAt { get; set; }
 
+    /// <summary>The price subsidy (价格临时补贴) this payment is a case's share of: only that subsidy's own payroll run takes it.</summary>
+    public Guid? PriceSubsidyId { get; set; }
+
     /// <summary>The payroll run (月度发放) that takes it to the bank; null while no run has.</summary>
     public Guid? RunId { get; set; }
     public DateTime? SentAt { get; set; }

@@ -24,6 +24,8 @@ public sealed class PayrollRunRecord
     public string RegionCode { get; set; } = "";
     public string Period { get; set; } = "";
     public bool Supplementary { get; set; }
+    /// <summary>A run that pays one price subsidy's payments of the county, and nothing else.</summary>
+    public Guid? PriceSubsidyId { get; set; }
     public string Status { get; set; } = PayrollRunStatus.Draft;
     /// <summary>The control totals fixed when the run was drawn up; every later step checks them.</summary>
     public int Count { get; set; }

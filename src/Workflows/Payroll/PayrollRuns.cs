@@ -32,16 +32,19 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
     public async Task<DrawnRun> CreateAsync(string? regionCode, string? period, bool supplementary, Actor actor, CaseEngine engine,
-        CancellationToken ct = default)
+        CancellationToken ct = default, Guid? priceSubsidyId = null)
     {
         using var activity = Telemetry.Tracing.Source.StartActivity("payroll run draw");
         activity?.SetTag("workflows.region", regionCode);
         activity?.SetTag("workflows.period", period);
         var county = regionCode ?? "";
+        var subsidy = priceSubsidyId is { } subsidyId ? await SubsidyOfRunAsync(subsidyId, county, period, supplementary, ct) : null;
+        period ??= subsidy?.Period;
         CheckRunInput(county, period);
         Require(actor, county, CreatorRoles);
         if (!await db.Regions.AnyAsync(r => r.Code == county, ct))
             throw new InvalidInput("regionCode", $"未知的区划代码 {county} (unknown region)");
+        if (subsidy is not null) return await CreateSubsidyRunAsync(subsidy, county, actor, engine, ct);
 
         db.Database.SetCommandTimeout(LongStatements);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -57,7 +60,7 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
         {
             db.ChangeTracker.Clear();
             var first = await db.PayrollRuns.AsNoTracking()
-                .FirstAsync(r => r.RegionCode == county && r.Period == period && !r.Supplementary, ct);
+                .FirstAsync(r => r.RegionCode == county && r.Period == period && !r.Supplementary && r.PriceSubsidyId == null, ct);
             throw new ConflictProblem($"{county} 已有 {period} 的常规发放批次 {first.Id}（{first.Status}）；失败后更正的请发起补发批次 " +
                                       $"(a regular run exists: {first.Id})");
         }
@@ -89,6 +92,55 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
         await AskForAccountsAsync(county, engine, ct);
         // Nothing could go to the bank, yet the month's payments were written and their accounts asked for: that is done,
         // not refused, and the answer says so without a run (a run of nothing would stand in the way of the real one).
+        return new DrawnRun(run.Count == 0 ? null : run, withoutAccount);
+    }
+
+    /// <summary>The subsidy a run is asked to pay, if the rest of the request fits it: its month, a county within its region.</summary>
+    private async Task<PriceSubsidies.PriceSubsidyRecord> SubsidyOfRunAsync(Guid id, string county, string? period, bool supplementary,
+        CancellationToken ct)
+    {
+        var subsidy = await db.PriceSubsidies.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct)
+            ?? throw new InvalidInput("priceSubsidyId", $"没有价格临时补贴 {id} (no such price subsidy)");
+        var errors = new FieldErrors();
+        if (supplementary) errors.Add("supplementary", "价格临时补贴自成批次，不是补发批次 (a subsidy's run is not a supplementary run)");
+        if (period is not null && period != subsidy.Period)
+            errors.Add("period", $"该补贴为 {subsidy.Period} 月的 (the subsidy is for {subsidy.Period})");
+        if (!county.StartsWith(subsidy.RegionCode, StringComparison.Ordinal))
+            errors.Add("regionCode", $"该补贴由 {subsidy.RegionCode} 发起，不含 {county} (the county is outside the subsidy's region)");
+        errors.ThrowIfAny();
+        return subsidy;
+    }
+
+    /// <summary>A county's run of one price subsidy: the subsidy's pending payments of the county that have an account,
+    /// once (a unique index on county and subsidy).</summary>
+    private async Task<DrawnRun> CreateSubsidyRunAsync(PriceSubsidies.PriceSubsidyRecord subsidy, string county, Actor actor,
+        CaseEngine engine, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var run = new PayrollRunRecord
+        {
+            Id = Guid.CreateVersion7(), RegionCode = county, Period = subsidy.Period, PriceSubsidyId = subsidy.Id,
+            CreatedBy = actor.Username, CreatedAt = Now,
+        };
+        db.PayrollRuns.Add(run);
+        try { await db.SaveChangesAsync(ct); }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            db.ChangeTracker.Clear();
+            var first = await db.PayrollRuns.AsNoTracking().FirstAsync(r => r.RegionCode == county && r.PriceSubsidyId == subsidy.Id, ct);
+            throw new ConflictProblem($"{county} 已有该价格临时补贴的发放批次 {first.Id}（{first.Status}） (the subsidy has a run there: {first.Id})");
+        }
+        await db.Payments.Where(p => p.PriceSubsidyId == subsidy.Id && p.RunId == null && p.Status == PaymentStatus.Pending
+                                     && p.RegionCode.StartsWith(county) && p.BankAccount != null && p.BankAccount != "")
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.RunId, run.Id), ct);
+        FixTotals(run, await TotalsOfRunAsync(db, run, ct));
+        var withoutAccount = await WaitingForAccount(county).CountAsync(p => p.PriceSubsidyId == subsidy.Id, ct);
+        if (run.Count == 0 && withoutAccount == 0)
+            throw new ConflictProblem($"该价格临时补贴在 {county} 没有待发放的付款 (nothing of that subsidy to pay in the county)");
+        if (run.Count == 0) db.PayrollRuns.Remove(run);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        await AskForAccountsAsync(county, engine, ct);
         return new DrawnRun(run.Count == 0 ? null : run, withoutAccount);
     }
 
@@ -181,10 +233,11 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
         return parameter;
     }
 
-    /// <summary>Every pending payment of the county due by the run's month that no run holds and that has an account.</summary>
+    /// <summary>Every pending payment of the county due by the run's month that no run holds and that has an account; a
+    /// price subsidy's wait for its own run.</summary>
     private Task<int> TakePendingAsync(PayrollRunRecord run, CancellationToken ct) =>
         db.Payments.Where(p => p.RunId == null && p.Status == PaymentStatus.Pending && p.RegionCode.StartsWith(run.RegionCode)
-                               && p.BankAccount != null && p.BankAccount != ""
+                               && p.PriceSubsidyId == null && p.BankAccount != null && p.BankAccount != ""
                                && (p.Period == null || p.Period.CompareTo(run.Period) <= 0))
             .ExecuteUpdateAsync(s => s.SetProperty(p => p.RunId, run.Id), ct);
 

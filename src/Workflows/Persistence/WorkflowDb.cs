@@ -50,6 +50,8 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
     public DbSet<DisclosureRecord> Disclosures => Set<DisclosureRecord>();
     public DbSet<AdminActionRecord> AdminActions => Set<AdminActionRecord>();
     public DbSet<Complaints.ComplaintRecord> Complaints => Set<Complaints.ComplaintRecord>();
+    public DbSet<PriceSubsidies.PriceSubsidyRecord> PriceSubsidies => Set<PriceSubsidies.PriceSubsidyRecord>();
+    public DbSet<PriceSubsidies.PriceSubsidyShareRecord> PriceSubsidyShares => Set<PriceSubsidies.PriceSubsidyShareRecord>();
 
     /// <summary>Seals the personal-data columns (<see cref="PersonalDataColumns"/>); null only for design-time tools, which
     /// never read a row.</summary>
@@ -130,6 +132,7 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.CaseId, x.PaymentKey }).IsUnique();
             e.HasIndex(x => new { x.RegionCode, x.Period });
             e.HasIndex(x => x.RunId);
+            e.HasIndex(x => x.PriceSubsidyId);
             // What the next run of a county takes: the pending payments no run holds yet.
             e.HasIndex(x => x.RegionCode).HasDatabaseName("IX_payments_unsent").HasFilter("run_id IS NULL AND status = 'pending'");
         });
@@ -138,7 +141,23 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             e.ToTable("payroll_runs");
             // One regular run per county and month, whatever two finance officers click at the same instant.
             e.HasIndex(x => new { x.RegionCode, x.Period }).IsUnique().HasDatabaseName("IX_payroll_runs_regular")
-                .HasFilter("NOT supplementary");
+                .HasFilter("NOT supplementary AND price_subsidy_id IS NULL");
+            // A county pays a price subsidy in one run.
+            e.HasIndex(x => new { x.RegionCode, x.PriceSubsidyId }).IsUnique().HasDatabaseName("IX_payroll_runs_price_subsidy")
+                .HasFilter("price_subsidy_id IS NOT NULL");
+        });
+        b.Entity<PriceSubsidies.PriceSubsidyRecord>(e =>
+        {
+            e.ToTable("price_subsidies");
+            // One subsidy per region and month, whatever two officials click at the same instant.
+            e.HasIndex(x => new { x.RegionCode, x.Period }).IsUnique();
+        });
+        b.Entity<PriceSubsidies.PriceSubsidyShareRecord>(e =>
+        {
+            e.ToTable("price_subsidy_shares");
+            // Each person is paid once a month, whichever case or subsidy lists them.
+            e.HasIndex(x => new { x.Period, x.Person }).IsUnique();
+            e.HasIndex(x => x.SubsidyId);
         });
         b.Entity<Complaints.ComplaintRecord>(e =>
         {

@@ -793,6 +793,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("period");
 
+                    b.Property<Guid?>("PriceSubsidyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("price_subsidy_id");
+
                     b.Property<string>("Procedure")
                         .IsRequired()
                         .HasColumnType("text")
@@ -821,6 +825,8 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnName("status");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PriceSubsidyId");
 
                     b.HasIndex("RegionCode")
                         .HasDatabaseName("IX_payments_unsent")
@@ -996,6 +1002,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("period");
 
+                    b.Property<Guid?>("PriceSubsidyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("price_subsidy_id");
+
                     b.Property<DateTime?>("ReconciledAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("reconciled_at");
@@ -1027,7 +1037,12 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.HasIndex("RegionCode", "Period")
                         .IsUnique()
                         .HasDatabaseName("IX_payroll_runs_regular")
-                        .HasFilter("NOT supplementary");
+                        .HasFilter("NOT supplementary AND price_subsidy_id IS NULL");
+
+                    b.HasIndex("RegionCode", "PriceSubsidyId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_payroll_runs_price_subsidy")
+                        .HasFilter("price_subsidy_id IS NOT NULL");
 
                     b.ToTable("payroll_runs", (string)null);
                 });
@@ -1161,6 +1176,107 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.HasIndex("Username", "At");
 
                     b.ToTable("disclosures", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.PriceSubsidies.PriceSubsidyRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountPerPersonFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_per_person_fen");
+
+                    b.Property<int>("Cases")
+                        .HasColumnType("integer")
+                        .HasColumnName("cases");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("categories");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("period");
+
+                    b.Property<int>("Persons")
+                        .HasColumnType("integer")
+                        .HasColumnName("persons");
+
+                    b.Property<string>("RatesJson")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("rates_json");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("region_code");
+
+                    b.Property<long>("TotalFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total_fen");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RegionCode", "Period")
+                        .IsUnique();
+
+                    b.ToTable("price_subsidies", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.PriceSubsidies.PriceSubsidyShareRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("bigint")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("period");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("person");
+
+                    b.Property<Guid>("SubsidyId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("subsidy_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubsidyId");
+
+                    b.HasIndex("Period", "Person")
+                        .IsUnique();
+
+                    b.ToTable("price_subsidy_shares", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Regions.RegionRecord", b =>

@@ -774,6 +774,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("period");
 
+                    b.Property<Guid?>("PriceSubsidyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("price_subsidy_id");
+
                     b.Property<string>("Procedure")
                         .IsRequired()
                         .HasColumnType("TEXT")
@@ -802,6 +806,8 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnName("status");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("PriceSubsidyId");
 
                     b.HasIndex("RegionCode")
                         .HasDatabaseName("IX_payments_unsent")
@@ -973,6 +979,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("period");
 
+                    b.Property<Guid?>("PriceSubsidyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("price_subsidy_id");
+
                     b.Property<DateTime?>("ReconciledAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("reconciled_at");
@@ -1004,7 +1014,12 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.HasIndex("RegionCode", "Period")
                         .IsUnique()
                         .HasDatabaseName("IX_payroll_runs_regular")
-                        .HasFilter("NOT supplementary");
+                        .HasFilter("NOT supplementary AND price_subsidy_id IS NULL");
+
+                    b.HasIndex("RegionCode", "PriceSubsidyId")
+                        .IsUnique()
+                        .HasDatabaseName("IX_payroll_runs_price_subsidy")
+                        .HasFilter("price_subsidy_id IS NOT NULL");
 
                     b.ToTable("payroll_runs", (string)null);
                 });
@@ -1134,6 +1149,105 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.HasIndex("Username", "At");
 
                     b.ToTable("disclosures", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.PriceSubsidies.PriceSubsidyRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountPerPersonFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_per_person_fen");
+
+                    b.Property<int>("Cases")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cases");
+
+                    b.Property<string>("Categories")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("categories");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period");
+
+                    b.Property<int>("Persons")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("persons");
+
+                    b.Property<string>("RatesJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("rates_json");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("region_code");
+
+                    b.Property<long>("TotalFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("total_fen");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RegionCode", "Period")
+                        .IsUnique();
+
+                    b.ToTable("price_subsidies", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.PriceSubsidies.PriceSubsidyShareRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<long>("AmountFen")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("amount_fen");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Period")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("period");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person");
+
+                    b.Property<Guid>("SubsidyId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("subsidy_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SubsidyId");
+
+                    b.HasIndex("Period", "Person")
+                        .IsUnique();
+
+                    b.ToTable("price_subsidy_shares", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Regions.RegionRecord", b =>
