@@ -53,6 +53,11 @@ public sealed class ObjectionTests(PostgresFixture postgres) : PostgresTest(post
         var history = (await admin.GetOk($"/api/cases/{created["id"]}"))["history"]!.AsArray();
         var entry = history.Single(h => h!["action"]!.GetValue<string>() == "objection-received")!;
         Assert.Equal(("public", "其子在外地务工，月收入约四千元，未申报"), (entry["actor"]!.GetValue<string>(), entry["comment"]!.GetValue<string>()));
+        // The contact is for the verifying township, not for everyone who may read the case.
+        Assert.Equal("139****1111", entry["details"]!["contact"]!.GetValue<string>()); // the system admin's view
+        var verifier = (await (await host.LoginAsync("22-township-officer")).GetOk($"/api/cases/{created["id"]}"))["history"]!.AsArray()
+            .Single(h => h!["action"]!.GetValue<string>() == "objection-received")!;
+        Assert.Equal("13900001111", verifier["details"]!["contact"]!.GetValue<string>());
 
         // Its period over, the notice does not conclude while the objection is open: no approval task.
         await admin.PostOk("/api/test/clock", new { now = AfterTheNotice });

@@ -16,11 +16,9 @@ public static class ComplaintEndpoints
     public sealed record ReplyCommand(string? Reply);
 
     public static ComplaintView View(ComplaintRecord c, Access.Actor actor, DateTime now) => new(c.Id, c.RegionCode, c.Subject,
-        c.Content, new Complainant(c.ComplainantName, actor.Username == c.Owner || actor.Username == c.CreatedBy ? c.ComplainantPhone : Mask(c.ComplainantPhone)),
+        c.Content, new Complainant(c.ComplainantName, actor.Username == c.Owner || actor.Username == c.CreatedBy ? c.ComplainantPhone : Cases.Disclosure.MaskContact(c.ComplainantPhone)),
         c.CaseId, c.Owner, c.Status, c.DueAt, c.DueAtProvisional, c.Status == ComplaintStatus.Open && c.DueAt < now, c.Escalated,
         c.EscalatedFrom, c.Reply, c.RepliedAt, c.RepliedBy, c.CreatedBy, c.CreatedAt);
-
-    private static string? Mask(string? phone) => phone is { Length: > 7 } ? phone[..3] + new string('*', phone.Length - 7) + phone[^4..] : phone is null ? null : "****";
 
     public static void MapComplaints(this IEndpointRouteBuilder app)
     {
