@@ -74,7 +74,7 @@ export function StepPanel({ step, steps, vocabulary, procedures, parameters, err
           {vocabulary.kinds.map(k => <option key={k} value={k}>{kindLabel(k)}</option>)}
         </select>
       </Field>
-      {step.kind === "task" && <TaskFields step={step} set={set} at={at} steps={steps} vocabulary={vocabulary} />}
+      {step.kind === "task" && <TaskFields step={step} set={set} at={at} steps={steps} vocabulary={vocabulary} self={step.id} />}
       {step.kind === "decision" && <BranchFields step={step} set={set} at={at} steps={steps} />}
       {step.kind === "notice" && <>
         <Field label="公示期（工作日）" errors={at("workingDays")}>
@@ -85,6 +85,18 @@ export function StepPanel({ step, steps, vocabulary, procedures, parameters, err
           <input className="code" value={step.amount ?? ""} onChange={e => set({ amount: e.target.value || undefined })} />
         </Field>
         {next()}
+        <fieldset>
+          <legend>公示异议的核实</legend>
+          <Field label="受理公示异议">
+            <input type="checkbox" checked={(step.outcomes ?? []).length > 0}
+                   onChange={e => set(e.target.checked
+                     ? { role: "township-officer", level: "township", deadline: { workingDays: 5, onTimeout: "remind" },
+                         outcomes: [{ name: "upheld", label: "异议成立", to: "", requiresComment: true },
+                                    { name: "dismissed", label: "异议不成立，公示继续", to: step.id, requiresComment: true }] }
+                     : { role: undefined, level: undefined, deadline: undefined, outcomes: undefined })} />
+          </Field>
+          {(step.outcomes ?? []).length > 0 && <TaskFields step={step} set={set} at={at} steps={steps} vocabulary={vocabulary} self="" />}
+        </fieldset>
       </>}
       {step.kind === "timer" && <>
         <Field label="按月等待（到下月）">
@@ -190,7 +202,11 @@ export function StepPanel({ step, steps, vocabulary, procedures, parameters, err
 type Set = (patch: Partial<Step>) => void;
 type At = (field: string) => DefinitionError[];
 
-function TaskFields({ step, set, at, steps, vocabulary }: { step: Step; set: Set; at: At; steps: Step[]; vocabulary: Vocabulary }) {
+/** A task's verifier, deadline and outcomes — a notice's objections have the same. `self`: the step an outcome may not
+ *  lead back to (a task's own; a notice's dismissal leads back to the notice). */
+function TaskFields({ step, set, at, steps, vocabulary, self }: {
+  step: Step; set: Set; at: At; steps: Step[]; vocabulary: Vocabulary; self: string;
+}) {
   const outcomes = step.outcomes ?? [];
   const setOutcome = (i: number, patch: Partial<Outcome>) => set({ outcomes: outcomes.map((o, n) => (n === i ? { ...o, ...patch } : o)) });
   const deadline = step.deadline;
@@ -244,7 +260,7 @@ function TaskFields({ step, set, at, steps, vocabulary }: { step: Step; set: Set
             <input value={o.name} onChange={e => setOutcome(i, { name: e.target.value })} />
           </Field>
           <Field label="按钮文字"><input value={o.label ?? ""} onChange={e => setOutcome(i, { label: e.target.value || undefined })} /></Field>
-          <TargetSelect label={`“${o.label || o.name}”去向`} value={o.to} steps={steps} self={step.id}
+          <TargetSelect label={`“${o.label || o.name}”去向`} value={o.to} steps={steps} self={self}
                         errors={at(`outcomes[${o.name}].to`)} onChange={to => setOutcome(i, { to })} />
           <Field label="可选条件（表达式，不填则总可选）" errors={at(`outcomes[${o.name}].when`)}>
             <input className="code" value={o.when ?? ""} onChange={e => setOutcome(i, { when: e.target.value || undefined })} />

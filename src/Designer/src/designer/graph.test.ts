@@ -38,7 +38,9 @@ describe("definition → graph → definition", () => {
     const visit = graph.edges.filter(e => e.source === "home-visit").map(e => [e.sourceHandle, e.target, e.label]);
     expect(visit).toEqual([["outcome:0", "township-review", "情况属实"], ["outcome:1", "refused", "情况不属实"]]);
     expect(graph.edges.filter(e => e.source === "disputed").map(e => e.target)).toEqual(["democratic-review", "notice"]);
-    expect(graph.edges.filter(e => e.source === "notice").map(e => [e.sourceHandle, e.target])).toEqual([["next", "approval"]]);
+    // A notice leads on when its period ends, and where the verification of an objection sends the case.
+    expect(graph.edges.filter(e => e.source === "notice").map(e => [e.sourceHandle, e.target, e.label])).toEqual(
+      [["next", "approval", undefined], ["outcome:0", "home-visit", "异议：异议成立，重新调查"], ["outcome:1", "notice", "异议：异议不成立，公示继续"]]);
     expect(graph.edges.some(e => e.source === "refused")).toBe(false);
   });
 
@@ -87,7 +89,9 @@ describe("editing the graph", () => {
     const notice = renameStep(graph, "notice", "public-notice");
     const steps = graphToDefinition(notice).steps;
     expect(steps.find(s => s.id === "democratic-review")!.outcomes![0].to).toBe("public-notice");
-    expect(notice.edges.filter(e => e.target === "public-notice")).toHaveLength(2);
+    // Two steps lead to it, and its own dismissal of an objection leads back to it under its new name.
+    expect(notice.edges.filter(e => e.target === "public-notice")).toHaveLength(3);
+    expect(steps.find(s => s.id === "public-notice")!.outcomes!.find(o => o.name === "dismissed")!.to).toBe("public-notice");
   });
 
   it("a new step gets an unused id, the fields its kind needs, and keeps positions from then on", () => {

@@ -19,10 +19,13 @@ export interface ProcedureGraph {
 
 export interface Slot { id: string; label: string }
 
-/** Where a step can lead: outcomes for a task, branches for a decision, nothing for an end, else "next". */
+/** Where a step can lead: outcomes for a task, branches for a decision, nothing for an end, else "next" — and for a notice
+ *  the outcomes of verifying an objection to it as well (dismissed: back to the notice itself). */
 export function slotsOf(step: Step): Slot[] {
+  const outcomes = (prefix: string) => (step.outcomes ?? []).map((o, i) => ({ id: `outcome:${i}`, label: prefix + (o.label || o.name) }));
   switch (step.kind) {
-    case "task": return (step.outcomes ?? []).map((o, i) => ({ id: `outcome:${i}`, label: o.label || o.name }));
+    case "task": return outcomes("");
+    case "notice": return [{ id: "next", label: "公示期满" }, ...outcomes("异议：")];
     case "decision": return (step.branches ?? []).map((b, i) => ({ id: `branch:${i}`, label: b.when ? `条件 ${i + 1}` : "否则" }));
     case "end": return [];
     default: return [{ id: "next", label: "下一步" }];
