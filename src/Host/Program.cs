@@ -157,6 +157,7 @@ app.MapTasks();
 app.MapPayments();
 app.MapPayroll();
 Workflows.Host.PriceSubsidies.PriceSubsidyEndpoints.MapPriceSubsidies(app);
+Workflows.Host.DataComparison.DataComparisonEndpoints.MapDataComparisons(app);
 app.MapBenefits();
 app.MapReserveFunds();
 app.MapDefinitions();

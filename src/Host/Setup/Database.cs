@@ -72,6 +72,8 @@ public static class Database
         await using (var claimsDb = openDb())
             if (await Reseal.HashLegacyClaimsAsync(claimsDb) is > 0 and var hashed)
                 logger.LogInformation("Hashed {Count} once-per claims written before claims were hashed", hashed);
+        if (await Workflows.Benefits.BenefitPersons.IndexMissingAsync(openDb) is > 0 and var indexed)
+            logger.LogInformation("Indexed the persons of {Count} benefits granted before persons were indexed", indexed);
         await using (var chainDb = openDb())
             if (await AuditLedger.LinkUnchainedAsync(chainDb) is > 0 and var linked)
                 logger.LogInformation("Chained the history of {Count} cases written before the history was chained", linked);

@@ -27,6 +27,9 @@ public sealed class BenefitRecord
     /// <summary>The last month paid, YYYY-MM; null while it runs on.</summary>
     public string? UntilPeriod { get; set; }
     public string Status { get; set; } = BenefitStatus.Active;
+    /// <summary>While suspended: the first month not paid (YYYY-MM; a death reported, held from the month after it);
+    /// months before it are still paid. Null while active, or suspended outright.</summary>
+    public string? SuspendedFromPeriod { get; set; }
     public string? Reason { get; set; }
     public DateTime CreatedAt { get; set; }
     public DateTime UpdatedAt { get; set; }

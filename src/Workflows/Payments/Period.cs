@@ -22,4 +22,11 @@ public static partial class Period
 
     /// <summary>The month <paramref name="months"/> months after (or, negative, before) <paramref name="period"/>.</summary>
     public static string After(string period, int months) => Of(FirstDay(period).AddMonths(months));
+
+    /// <summary>How many months <paramref name="to"/> lies after <paramref name="from"/> (negative when before).</summary>
+    public static int MonthsBetween(string from, string to)
+    {
+        var (a, b) = (FirstDay(from), FirstDay(to));
+        return (b.Year - a.Year) * 12 + b.Month - a.Month;
+    }
 }

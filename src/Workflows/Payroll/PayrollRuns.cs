@@ -207,7 +207,7 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
                    CASE WHEN c.applicant_bank_account IS NULL THEN NULL ELSE @run END
             FROM {(postgres ? "benefits AS b" : "(SELECT *, hex(randomblob(16)) AS h FROM benefits) AS b")}
                  JOIN cases AS c ON c.id = b.case_id
-            WHERE b.status <> '{Benefits.BenefitStatus.Suspended}' AND b.region_code LIKE @county
+            WHERE (b.status <> '{Benefits.BenefitStatus.Suspended}' OR b.suspended_from_period > @period) AND b.region_code LIKE @county
               AND b.from_period <= @period AND (b.until_period IS NULL OR b.until_period >= @period)
             ON CONFLICT (case_id, payment_key) DO NOTHING
             """;

@@ -50,6 +50,10 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
     public DbSet<DisclosureRecord> Disclosures => Set<DisclosureRecord>();
     public DbSet<AdminActionRecord> AdminActions => Set<AdminActionRecord>();
     public DbSet<Complaints.ComplaintRecord> Complaints => Set<Complaints.ComplaintRecord>();
+    public DbSet<BenefitPersonRecord> BenefitPersons => Set<BenefitPersonRecord>();
+    public DbSet<DataComparison.DataComparisonRecord> DataComparisons => Set<DataComparison.DataComparisonRecord>();
+    public DbSet<DataComparison.DataComparisonRowRecord> DataComparisonRows => Set<DataComparison.DataComparisonRowRecord>();
+    public DbSet<DataComparison.DeathMatchRecord> DeathMatches => Set<DataComparison.DeathMatchRecord>();
     public DbSet<PriceSubsidies.PriceSubsidyRecord> PriceSubsidies => Set<PriceSubsidies.PriceSubsidyRecord>();
     public DbSet<PriceSubsidies.PriceSubsidyShareRecord> PriceSubsidyShares => Set<PriceSubsidies.PriceSubsidyShareRecord>();
 
@@ -178,6 +182,27 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             e.HasIndex(x => new { x.Status, x.RegionCode });
         });
         b.Entity<BenefitChangeRecord>(e => { e.ToTable("benefit_changes"); e.HasIndex(x => x.BenefitId); });
+        b.Entity<BenefitPersonRecord>(e =>
+        {
+            e.ToTable("benefit_persons");
+            // What a death list is matched by.
+            e.HasIndex(x => x.Person);
+            e.HasIndex(x => x.BenefitId);
+        });
+        b.Entity<DataComparison.DataComparisonRecord>(e =>
+        {
+            e.ToTable("data_comparisons");
+            // The same file for the same kind and region is imported once.
+            e.HasIndex(x => new { x.Kind, x.RegionCode, x.Sha256 }).IsUnique();
+        });
+        b.Entity<DataComparison.DataComparisonRowRecord>(e => { e.ToTable("data_comparison_rows"); e.HasIndex(x => x.ComparisonId); });
+        b.Entity<DataComparison.DeathMatchRecord>(e =>
+        {
+            e.ToTable("death_matches");
+            // A person is matched once per case, whatever lists name them.
+            e.HasIndex(x => new { x.CaseId, x.Person }).IsUnique();
+            e.HasIndex(x => x.TaskId);
+        });
         b.Entity<ReserveFundRecord>(e =>
         {
             // A fund is never overdrawn, whatever the code above does.

@@ -21,7 +21,7 @@ public sealed record DistrictRate(string? RegionCode, decimal? AmountPerPerson);
 /// Starts price subsidies (价格临时补贴). One transaction writes the subsidy, a share per person and a payment per case, so
 /// a refused or failed start leaves nothing; the payments wait for the county's payroll run of that subsidy, never a
 /// regular run. Who is covered is read from the benefits running in the month (as a payroll run reads them) and their
-/// cases' households: a 低保 household's members each, a 单人户 or any other programme's recipient alone.
+/// cases' households (<see cref="BenefitPersons.Of"/>).
 /// </summary>
 public sealed class PriceSubsidies(WorkflowDb db, TimeProvider clock)
 {
@@ -78,7 +78,7 @@ public sealed class PriceSubsidies(WorkflowDb db, TimeProvider clock)
         var already = (await db.PriceSubsidyShares.AsNoTracking().Where(s => s.Period == period).Select(s => s.Person).ToListAsync(ct))
             .ToHashSet(StringComparer.Ordinal);
         var covered = db.Benefits.AsNoTracking()
-            .Where(b => b.Status != BenefitStatus.Suspended && procedures.Contains(b.Procedure) && b.RegionCode.StartsWith(subsidy.RegionCode)
+            .Where(b => (b.Status != BenefitStatus.Suspended || string.Compare(b.SuspendedFromPeriod, period) > 0) && procedures.Contains(b.Procedure) && b.RegionCode.StartsWith(subsidy.RegionCode)
                         && string.Compare(b.FromPeriod, period) <= 0 && (b.UntilPeriod == null || string.Compare(b.UntilPeriod, period) >= 0))
             .Join(db.Cases.AsNoTracking(), b => b.CaseId, c => c.Id, (b, c) => c)
             .OrderBy(c => c.Id);
@@ -86,7 +86,7 @@ public sealed class PriceSubsidies(WorkflowDb db, TimeProvider clock)
         {
             var root = JsonNode.Parse(record.DataJson)!.AsObject();
             if (!categories.Contains(CategoryOf(record.Procedure, root))) continue;
-            var persons = PersonsOf(record, root).Select(p => (p.Name, Key: cipher.Lookup(p.IdNumber)))
+            var persons = BenefitPersons.Of(record, root).Select(p => (p.Name, Key: cipher.Lookup(p.IdNumber)))
                 .Where(p => already.Add(p.Key)).ToList();
             if (persons.Count == 0) continue;
             var county = RegionCode.AtLevel(record.RegionCode, RegionLevel.County);
@@ -124,22 +124,6 @@ public sealed class PriceSubsidies(WorkflowDb db, TimeProvider clock)
             ? SubsidyCategories.Orphan : SubsidyCategories.UnsupportedChild,
         _ => procedure,
     };
-
-    /// <summary>Whom a case's benefit keeps: a 低保 household's listed members (the applicant among them), unless it was
-    /// covered as a 单人户; anyone else alone. A member listed without an ID number cannot be told from another and is not
-    /// counted.</summary>
-    private static IEnumerable<(string Name, string IdNumber)> PersonsOf(CaseRecord record, JsonObject root)
-    {
-        var applicant = (record.ApplicantName, record.ApplicantIdNumber);
-        var data = root["data"] as JsonObject;
-        var alone = data?["singlePerson"] is JsonValue s && s.TryGetValue<bool>(out var single) && single
-                    && data["assessment"]?["members"] is JsonValue m && m.TryGetValue<int>(out var members) && members == 1;
-        if (record.Procedure != SubsidyCategories.Dibao || alone) return [applicant];
-        var listed = (root["household"]?["members"] as JsonArray ?? []).OfType<JsonObject>()
-            .Select(member => (Name: member["name"]?.GetValue<string>() ?? "", IdNumber: member["idNumber"]?.GetValue<string>() ?? ""))
-            .Where(member => member.IdNumber.Length > 0).ToList();
-        return listed.Count > 0 ? listed.DistinctBy(member => member.IdNumber) : [applicant];
-    }
 
     private (string Region, string Period, decimal Rate, string[] Categories, Dictionary<string, decimal> Rates) Checked(SubsidyStart start)
     {

@@ -25,7 +25,7 @@ namespace Workflows.Runtime;
 /// new version, which the database accepts once per version. A concurrent command on the same case gets 409 and
 /// changes nothing.
 /// </summary>
-public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar, TimeProvider clock,
+public sealed partial class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, WorkingDayCalendar calendar, TimeProvider clock,
     OutboxSignal outbox)
 {
     internal WorkflowDb Db => db;
@@ -197,6 +197,8 @@ public sealed class CaseEngine(WorkflowDb db, DefinitionCatalog catalog, Working
         var openTasks = rows.Select(r => r.Task).Where(t => t.Status == TaskStatus.Open).ToList();
         if (task.Step == BankAccountCorrection.Step)
             return await CorrectBankAccountAsync(task, record, openTasks, loaded.History, command, actor, ct);
+        if (task.Step == DeathConfirmation.Step)
+            return await DecideDeathMatchAsync(task, record, openTasks, loaded.History, command, actor, ct);
         var procedure = await catalog.GetAsync(db, record.DefinitionVersionId, ct);
         var run = await CaseRun.BeginAsync(this, record, procedure, actor, procedure.ReachOf(task.Step, command.Outcome), ct,
             openTasks, loaded.Claims);

@@ -55,6 +55,9 @@ internal sealed partial class CaseRun
                 CreatedAt = Now,
             };
             Db.Benefits.Add(_benefit);
+            // Whom it keeps, by keyed hash: a death list finds them without opening the case.
+            Db.BenefitPersons.AddRange(BenefitPersons.Records(_benefit, _case, _root, _engine.Db.Cipher
+                ?? throw new InvalidOperationException("Granting a benefit needs a context that seals personal data.")));
         }
         if (starts) _benefit.FromPeriod = from;
         (_benefit.MonthlyAmountFen, _benefit.BasisJson, _benefit.Status, _benefit.UntilPeriod, _benefit.Reason, _benefit.UpdatedAt) =

@@ -10,12 +10,18 @@ internal sealed partial class CaseRun
 {
     /// <summary>The applicant withdraws: the case ends as <c>withdrawn</c> where it stands, with the reason. Returns its
     /// open tasks after (a bank-account correction outlives it, as it outlives any end).</summary>
-    public IReadOnlyList<Tasks.TaskRecord> Withdraw(string reason, int paymentsCancelled)
+    public IReadOnlyList<Tasks.TaskRecord> Withdraw(string reason, int paymentsCancelled) =>
+        EndHere(CaseStatus.Withdrawn, "撤回申请", "withdrawn", reason, paymentsCancelled > 0
+            ? new System.Text.Json.Nodes.JsonObject { ["paymentsCancelled"] = paymentsCancelled } : null);
+
+    /// <summary>The case ends where it stands, not at an end step of its procedure (a withdrawal, a recipient's death
+    /// confirmed): the action recorded with the reason, then the end as any end step makes it.</summary>
+    public IReadOnlyList<Tasks.TaskRecord> EndHere(string status, string name, string action, string reason,
+        System.Text.Json.Nodes.JsonNode? details = null)
     {
         var at = CurrentStep.Id;
-        Record(at, "withdrawn", comment: reason, details: paymentsCancelled > 0
-            ? new System.Text.Json.Nodes.JsonObject { ["paymentsCancelled"] = paymentsCancelled } : null);
-        End(new StepDefinition { Id = at, Kind = StepKinds.End, Name = "撤回申请", Status = CaseStatus.Withdrawn });
+        Record(at, action, comment: reason, details: details);
+        End(new StepDefinition { Id = at, Kind = StepKinds.End, Name = name, Status = status });
         _case.Reason = reason;
         return _openTasks;
     }

@@ -178,6 +178,47 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.ToTable("benefit_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Benefits.BenefitPersonRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("BenefitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("benefit_id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("person");
+
+                    b.Property<string>("Relation")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("relation");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BenefitId");
+
+                    b.HasIndex("Person");
+
+                    b.ToTable("benefit_persons", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Benefits.BenefitRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -225,6 +266,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("status");
+
+                    b.Property<string>("SuspendedFromPeriod")
+                        .HasColumnType("text")
+                        .HasColumnName("suspended_from_period");
 
                     b.Property<string>("UntilPeriod")
                         .HasColumnType("text")
@@ -571,6 +616,205 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.HasIndex("Status", "DueAt");
 
                     b.ToTable("complaints", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.DataComparison.DataComparisonRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AlreadyHandled")
+                        .HasColumnType("integer")
+                        .HasColumnName("already_handled");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("by");
+
+                    b.Property<int>("Invalid")
+                        .HasColumnType("integer")
+                        .HasColumnName("invalid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Matched")
+                        .HasColumnType("integer")
+                        .HasColumnName("matched");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("region_code");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("integer")
+                        .HasColumnName("rows");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("sha256");
+
+                    b.Property<int>("Unmatched")
+                        .HasColumnType("integer")
+                        .HasColumnName("unmatched");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "RegionCode", "Sha256")
+                        .IsUnique();
+
+                    b.ToTable("data_comparisons", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.DataComparison.DataComparisonRowRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<Guid>("ComparisonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("comparison_id");
+
+                    b.Property<DateOnly?>("Date")
+                        .HasColumnType("date")
+                        .HasColumnName("date");
+
+                    b.Property<string>("Field")
+                        .HasColumnType("text")
+                        .HasColumnName("field");
+
+                    b.Property<string>("MaskedIdNumber")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("masked_id_number");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("text")
+                        .HasColumnName("message");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("person");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("result");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("integer")
+                        .HasColumnName("row");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComparisonId");
+
+                    b.ToTable("data_comparison_rows", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.DataComparison.DeathMatchRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BenefitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("benefit_id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("case_id");
+
+                    b.Property<Guid>("ComparisonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("comparison_id");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasColumnType("text")
+                        .HasColumnName("decided_by");
+
+                    b.Property<DateOnly>("DiedOn")
+                        .HasColumnType("date")
+                        .HasColumnName("died_on");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("person");
+
+                    b.Property<string>("Relation")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("relation");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("status");
+
+                    b.Property<string>("SuspendedFrom")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("suspended_from");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("task_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TaskId");
+
+                    b.HasIndex("CaseId", "Person")
+                        .IsUnique();
+
+                    b.ToTable("death_matches", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Definitions.DefinitionDraftRecord", b =>

@@ -167,6 +167,45 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.ToTable("benefit_changes", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.Benefits.BenefitPersonRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BenefitId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("benefit_id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person");
+
+                    b.Property<string>("Relation")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("relation");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("BenefitId");
+
+                    b.HasIndex("Person");
+
+                    b.ToTable("benefit_persons", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Benefits.BenefitRecord", b =>
                 {
                     b.Property<Guid>("Id")
@@ -214,6 +253,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
+
+                    b.Property<string>("SuspendedFromPeriod")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("suspended_from_period");
 
                     b.Property<string>("UntilPeriod")
                         .HasColumnType("TEXT")
@@ -556,6 +599,203 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.HasIndex("Status", "DueAt");
 
                     b.ToTable("complaints", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.DataComparison.DataComparisonRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<int>("AlreadyHandled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("already_handled");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("By")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("by");
+
+                    b.Property<int>("Invalid")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("invalid");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("kind");
+
+                    b.Property<int>("Matched")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("matched");
+
+                    b.Property<string>("RegionCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("region_code");
+
+                    b.Property<int>("Rows")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("rows");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sha256");
+
+                    b.Property<int>("Unmatched")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("unmatched");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "RegionCode", "Sha256")
+                        .IsUnique();
+
+                    b.ToTable("data_comparisons", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.DataComparison.DataComparisonRowRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<Guid?>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<Guid>("ComparisonId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("comparison_id");
+
+                    b.Property<DateOnly?>("Date")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("date");
+
+                    b.Property<string>("Field")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("field");
+
+                    b.Property<string>("MaskedIdNumber")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("masked_id_number");
+
+                    b.Property<string>("Message")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person");
+
+                    b.Property<string>("Result")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("result");
+
+                    b.Property<int>("Row")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("row");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ComparisonId");
+
+                    b.ToTable("data_comparison_rows", (string)null);
+                });
+
+            modelBuilder.Entity("Workflows.DataComparison.DeathMatchRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("BenefitId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("benefit_id");
+
+                    b.Property<Guid>("CaseId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("case_id");
+
+                    b.Property<Guid>("ComparisonId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("comparison_id");
+
+                    b.Property<DateTime?>("DecidedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_at");
+
+                    b.Property<string>("DecidedBy")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("decided_by");
+
+                    b.Property<DateOnly>("DiedOn")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("died_on");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("name");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person");
+
+                    b.Property<string>("Relation")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("relation");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("status");
+
+                    b.Property<string>("SuspendedFrom")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("suspended_from");
+
+                    b.Property<Guid>("TaskId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("task_id");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("TaskId");
+
+                    b.HasIndex("CaseId", "Person")
+                        .IsUnique();
+
+                    b.ToTable("death_matches", (string)null);
                 });
 
             modelBuilder.Entity("Workflows.Definitions.DefinitionDraftRecord", b =>
