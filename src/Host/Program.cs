@@ -158,6 +158,7 @@ app.MapPayments();
 app.MapPayroll();
 Workflows.Host.PriceSubsidies.PriceSubsidyEndpoints.MapPriceSubsidies(app);
 Workflows.Host.DataComparison.DataComparisonEndpoints.MapDataComparisons(app);
+Workflows.Host.Reports.ReportEndpoints.MapReports(app);
 app.MapBenefits();
 app.MapReserveFunds();
 app.MapDefinitions();
