@@ -125,4 +125,43 @@ public sealed class DeathComparisonTests(PostgresFixture postgres) : PostgresTes
         var may = await PayMonthAsync(host, Jilin, "2026-05");
         Assert.Equal((5, 1010.01m * 3 + 470m * 2), (may["count"]!.GetValue<int>(), may["total"]!.GetValue<decimal>()));
     }
+
+    [Fact]
+    public async Task Months_stay_held_while_another_person_waits_for_an_answer_and_a_disputed_person_can_be_reported_again()
+    {
+        var (host, admin, _) = await StartSeededAsync();
+        var households = await ThreeHouseholdsAsync(host, admin);
+        await host.Anonymous().PostOk("/api/test/clock", new { now = At(5, 4) });
+        var county = await host.LoginAsync("22-county-officer");
+        // Two members of the third household: 张小 reported for 10 March (held from April), 李梅 for 10 April (from May).
+        await ImportAsync(county, "身份证号,姓名,日期,来源\n" +
+                                  $"{IdOf(households[2], 2)},张小,2026-03-10,卫健死亡医学证明\n" +
+                                  $"{IdOf(households[2], 1)},李梅,2026-04-10,卫健死亡医学证明\n");
+        Assert.Equal(2, (await PayMonthAsync(host, Jilin, "2026-04"))["count"]!.GetValue<int>()); // held from April
+        Assert.Equal(2, (await PayMonthAsync(host, Jilin, "2026-05"))["count"]!.GetValue<int>());
+        var township = await host.LoginAsync("22-township-officer");
+        var tasks = (await township.GetOk("/api/tasks"))["items"]!.AsArray().Where(t => t!["step"]!.GetValue<string>() == "death-confirmation").ToList();
+        async Task<JsonNode> DisputeAsync(string name) => await township.PostOk(
+            $"/api/tasks/{tasks.Single(t => t!["name"]!.GetValue<string>().Contains(name))!["id"]}/complete",
+            new { outcome = "dispute", comment = "入户核实本人健在" });
+
+        // 张小 disputed: April is owed again, but 李梅 still waits, so May stays held.
+        var first = await DisputeAsync("张小");
+        Assert.Equal("suspended", first["benefit"]!["status"]!.GetValue<string>());
+        Assert.Equal([("2026-04", "pending")], first["payments"]!.AsArray().Where(p => p!["period"]!.GetValue<string>() != "2026-03")
+            .Select(p => (p!["period"]!.GetValue<string>(), p["status"]!.GetValue<string>())));
+        var second = await DisputeAsync("李梅");
+        Assert.Equal("active", second["benefit"]!["status"]!.GetValue<string>());
+        Assert.Equal(["2026-03", "2026-04", "2026-05"], second["payments"]!.AsArray().Select(p => p!["period"]!.GetValue<string>()).Order());
+
+        // June's run pays the third household April, May and June; the other two June.
+        await host.Anonymous().PostOk("/api/test/clock", new { now = At(6, 1) });
+        var june = await PayMonthAsync(host, Jilin, "2026-06");
+        Assert.Equal((5, 1010.01m * 5), (june["count"]!.GetValue<int>(), june["total"]!.GetValue<decimal>()));
+
+        // A person disputed once is not shielded from the register for good: 张小's real death later is matched.
+        county = await host.LoginAsync("22-county-officer");
+        var later = await ImportAsync(county, "身份证号,姓名,日期,来源\n" + $"{IdOf(households[2], 2)},张小,2026-05-20,公安户籍注销\n");
+        Assert.Equal((1, 0), (later["matched"]!.GetValue<int>(), later["alreadyHandled"]!.GetValue<int>()));
+    }
 }

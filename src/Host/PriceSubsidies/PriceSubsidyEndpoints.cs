@@ -58,13 +58,15 @@ public static class PriceSubsidyEndpoints
         var subsidy = await db.PriceSubsidies.AsNoTracking().FirstOrDefaultAsync(s => s.Id == id, ct);
         if (subsidy is null || !(actor.Covers(subsidy.RegionCode) || actor.RegionCode.StartsWith(subsidy.RegionCode, StringComparison.Ordinal)))
             throw new Runtime.NotFoundProblem($"No price subsidy {id} in your jurisdiction.");
-        return TypedResults.Ok(View(subsidy, await ByCountyAsync(db, id, ct)));
+        // A county reading its city's subsidy sees its own figures, not its neighbours'.
+        var counties = (await ByCountyAsync(db, id, ct)).Where(c => actor.Covers(c.RegionCode)).ToArray();
+        return TypedResults.Ok(View(subsidy, counties));
     }
 
     /// <summary>What each county of the subsidy pays: its cases, persons and money, from the shares written.</summary>
     private static async Task<CountyFigures[]> ByCountyAsync(WorkflowDb db, Guid id, CancellationToken ct)
     {
-        var payments = await db.Payments.AsNoTracking().Where(p => p.PriceSubsidyId == id)
+        var payments = await db.Payments.AsNoTracking().Where(p => p.PriceSubsidyId == id && p.Status != PaymentStatus.Cancelled)
             .GroupBy(p => p.RegionCode.Substring(0, 6))
             .Select(g => new { County = g.Key, Cases = g.Count(), Fen = g.Sum(p => p.AmountFen) }).ToListAsync(ct);
         var persons = await db.PriceSubsidyShares.AsNoTracking().Where(s => s.SubsidyId == id)

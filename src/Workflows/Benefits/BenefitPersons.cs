@@ -25,9 +25,9 @@ public static class BenefitPersons
 {
     public sealed record Person(string Name, string IdNumber, string Relation);
 
-    /// <summary>A 低保 household's listed members (the applicant among them), unless it was covered as a 单人户; anyone
-    /// else's benefit keeps the applicant alone. A member listed without an ID number cannot be told from another and is
-    /// left out.</summary>
+    /// <summary>A 低保 household's listed members, unless it was covered as a 单人户; anyone else's benefit keeps the
+    /// applicant alone. The applicant — the payee — is always among them: as the member listed as <c>self</c>, or added when
+    /// none is. A member listed without an ID number cannot be told from another and is left out.</summary>
     public static IReadOnlyList<Person> Of(CaseRecord record, JsonObject root)
     {
         var applicant = new Person(record.ApplicantName, record.ApplicantIdNumber, "self");
@@ -38,7 +38,9 @@ public static class BenefitPersons
         var listed = (root["household"]?["members"] as JsonArray ?? []).OfType<JsonObject>()
             .Select(member => new Person(Text(member, "name"), Text(member, "idNumber"), Text(member, "relation")))
             .Where(member => member.IdNumber.Length > 0).DistinctBy(member => member.IdNumber).ToList();
-        return listed.Count > 0 ? listed : [applicant];
+        // The household's "self" is the applicant; one that lists no self, or another person's number as its own, still
+        // keeps the applicant.
+        return listed.Any(m => m.Relation == "self" || m.IdNumber == applicant.IdNumber) ? listed : [applicant, .. listed];
     }
 
     private static string Text(JsonObject o, string name) => o[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
@@ -53,17 +55,20 @@ public static class BenefitPersons
     public static async Task<int> IndexMissingAsync(Func<WorkflowDb> openDb, CancellationToken ct = default)
     {
         var total = 0;
+        var after = Guid.Empty; // pages go on by id, so the benefits indexed already are not scanned again
         while (true)
         {
             await using var db = openDb();
             var cipher = db.Cipher ?? throw new InvalidOperationException("Indexing persons needs a context with the key ring.");
-            var batch = await db.Benefits.AsNoTracking().Where(b => !db.BenefitPersons.Any(p => p.BenefitId == b.Id))
+            var batch = await db.Benefits.AsNoTracking().Where(b => b.Id.CompareTo(after) > 0 && !db.BenefitPersons.Any(p => p.BenefitId == b.Id))
                 .Join(db.Cases.AsNoTracking(), b => b.CaseId, c => c.Id, (b, c) => new { Benefit = b, Case = c })
                 .OrderBy(x => x.Benefit.Id).Take(1000).ToListAsync(ct);
             if (batch.Count == 0) return total;
+            after = batch[^1].Benefit.Id;
             foreach (var x in batch)
                 db.BenefitPersons.AddRange(Records(x.Benefit, x.Case, JsonNode.Parse(x.Case.DataJson)!.AsObject(), cipher));
-            await db.SaveChangesAsync(ct);
+            try { await db.SaveChangesAsync(ct); }
+            catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e)) { continue; } // another host indexed them first
             total += batch.Count;
         }
     }

@@ -74,7 +74,7 @@ public sealed class DeathMatchRecord
     public DateOnly DiedOn { get; set; }
     public string Source { get; set; } = "";
     /// <summary>The first month not paid, YYYY-MM: the month after the date.</summary>
-    public string SuspendedFrom { get; set; } = "";
+    public string SuspendedFromPeriod { get; set; } = "";
     public string Status { get; set; } = MatchStatus.Open;
     public Guid TaskId { get; set; }
     public string? DecidedBy { get; set; }

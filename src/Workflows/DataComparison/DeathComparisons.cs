@@ -188,7 +188,8 @@ public sealed class DeathComparisons(WorkflowDb db, TimeProvider clock, CaseEngi
                 .Where(x => x.Benefit.RegionCode.StartsWith(region) && x.Benefit.Status != BenefitStatus.Ended)
                 .ToListAsync(ct);
             var caseIds = recipients.Select(r => r.CaseId).Distinct().ToList();
-            var handled = (await db.DeathMatches.AsNoTracking().Where(m => caseIds.Contains(m.CaseId) && persons.Contains(m.Person))
+            var handled = (await db.DeathMatches.AsNoTracking()
+                .Where(m => caseIds.Contains(m.CaseId) && persons.Contains(m.Person) && m.Status != MatchStatus.Disputed)
                 .Select(m => new { m.CaseId, m.Person }).ToListAsync(ct)).Select(m => (m.CaseId, m.Person)).ToHashSet();
             foreach (var (line, person) in hashed)
             {
@@ -207,7 +208,7 @@ public sealed class DeathComparisons(WorkflowDb db, TimeProvider clock, CaseEngi
                     {
                         Id = Guid.CreateVersion7(), ComparisonId = comparison.Id, CaseId = recipient.CaseId, BenefitId = recipient.Benefit.Id,
                         Person = person, Name = line.Name, Relation = recipient.Relation, DiedOn = line.Date, Source = line.Source,
-                        SuspendedFrom = Period.After(Period.Of(line.Date), 1),
+                        SuspendedFromPeriod = Period.After(Period.Of(line.Date), 1),
                     });
                 }
                 switch (result)

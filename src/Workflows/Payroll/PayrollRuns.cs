@@ -81,7 +81,7 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
             totals = written is null ? await TotalsOfRunAsync(db, run, ct) : [.. taken, .. written];
         }
         FixTotals(run, totals);
-        var withoutAccount = supplementary ? 0 : await WaitingForAccount(county).CountAsync(ct);
+        var withoutAccount = supplementary ? 0 : await WaitingForAccount(county).CountAsync(p => p.PriceSubsidyId == null, ct);
         if (run.Count == 0 && withoutAccount == 0) // not committed: no empty run stands in the way of a later one
             throw new ConflictProblem(supplementary
                 ? $"{county} {period} 没有更正了账户待补发的失败付款 (no failed payment of that month had its account corrected since)"
@@ -111,8 +111,9 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
         return subsidy;
     }
 
-    /// <summary>A county's run of one price subsidy: the subsidy's pending payments of the county that have an account,
-    /// once (a unique index on county and subsidy).</summary>
+    /// <summary>A county's run of one price subsidy: the subsidy's pending payments of the county that have an account
+    /// and no run yet. A second run takes those whose account was missing and has been entered since; with nothing left to
+    /// take it is refused. (A payment belongs to one run: nothing is paid twice.)</summary>
     private async Task<DrawnRun> CreateSubsidyRunAsync(PriceSubsidies.PriceSubsidyRecord subsidy, string county, Actor actor,
         CaseEngine engine, CancellationToken ct)
     {
@@ -123,20 +124,17 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
             CreatedBy = actor.Username, CreatedAt = Now,
         };
         db.PayrollRuns.Add(run);
-        try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
-        {
-            db.ChangeTracker.Clear();
-            var first = await db.PayrollRuns.AsNoTracking().FirstAsync(r => r.RegionCode == county && r.PriceSubsidyId == subsidy.Id, ct);
-            throw new ConflictProblem($"{county} 已有该价格临时补贴的发放批次 {first.Id}（{first.Status}） (the subsidy has a run there: {first.Id})");
-        }
+        await db.SaveChangesAsync(ct);
         await db.Payments.Where(p => p.PriceSubsidyId == subsidy.Id && p.RunId == null && p.Status == PaymentStatus.Pending
                                      && p.RegionCode.StartsWith(county) && p.BankAccount != null && p.BankAccount != "")
             .ExecuteUpdateAsync(u => u.SetProperty(p => p.RunId, run.Id), ct);
         FixTotals(run, await TotalsOfRunAsync(db, run, ct));
         var withoutAccount = await WaitingForAccount(county).CountAsync(p => p.PriceSubsidyId == subsidy.Id, ct);
         if (run.Count == 0 && withoutAccount == 0)
-            throw new ConflictProblem($"该价格临时补贴在 {county} 没有待发放的付款 (nothing of that subsidy to pay in the county)");
+            throw new ConflictProblem($"该价格临时补贴在 {county} 没有待发放的付款，已有的发放批次：" +
+                                      string.Join(", ", await db.PayrollRuns.AsNoTracking()
+                                          .Where(r => r.RegionCode == county && r.PriceSubsidyId == subsidy.Id && r.Id != run.Id)
+                                          .Select(r => r.Id).ToListAsync(ct)) + " (nothing of that subsidy left to pay in the county)");
         if (run.Count == 0) db.PayrollRuns.Remove(run);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
@@ -154,7 +152,7 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
     public static async Task<bool> RegularRunDrawnAsync(WorkflowDb db, string county, string period, CancellationToken ct)
     {
         await LockMonthAsync(db, county, period, shared: true, ct);
-        return await db.PayrollRuns.AnyAsync(r => r.RegionCode == county && r.Period == period && !r.Supplementary, ct);
+        return await db.PayrollRuns.AnyAsync(r => r.RegionCode == county && r.Period == period && !r.Supplementary && r.PriceSubsidyId == null, ct);
     }
 
     private static async Task LockMonthAsync(WorkflowDb db, string county, string period, bool shared, CancellationToken ct)

@@ -146,9 +146,7 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             // One regular run per county and month, whatever two finance officers click at the same instant.
             e.HasIndex(x => new { x.RegionCode, x.Period }).IsUnique().HasDatabaseName("IX_payroll_runs_regular")
                 .HasFilter("NOT supplementary AND price_subsidy_id IS NULL");
-            // A county pays a price subsidy in one run.
-            e.HasIndex(x => new { x.RegionCode, x.PriceSubsidyId }).IsUnique().HasDatabaseName("IX_payroll_runs_price_subsidy")
-                .HasFilter("price_subsidy_id IS NOT NULL");
+            e.HasIndex(x => x.PriceSubsidyId);
         });
         b.Entity<PriceSubsidies.PriceSubsidyRecord>(e =>
         {
@@ -187,7 +185,8 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             e.ToTable("benefit_persons");
             // What a death list is matched by.
             e.HasIndex(x => x.Person);
-            e.HasIndex(x => x.BenefitId);
+            // A person once per benefit, whatever two hosts indexing at start do.
+            e.HasIndex(x => new { x.BenefitId, x.Person }).IsUnique();
         });
         b.Entity<DataComparison.DataComparisonRecord>(e =>
         {
@@ -195,13 +194,18 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             // The same file for the same kind and region is imported once.
             e.HasIndex(x => new { x.Kind, x.RegionCode, x.Sha256 }).IsUnique();
         });
-        b.Entity<DataComparison.DataComparisonRowRecord>(e => { e.ToTable("data_comparison_rows"); e.HasIndex(x => x.ComparisonId); });
+        b.Entity<DataComparison.DataComparisonRowRecord>(e =>
+        {
+            e.ToTable("data_comparison_rows");
+            e.HasIndex(x => new { x.ComparisonId, x.Result, x.Row });
+        });
         b.Entity<DataComparison.DeathMatchRecord>(e =>
         {
             e.ToTable("death_matches");
-            // A person is matched once per case, whatever lists name them.
-            e.HasIndex(x => new { x.CaseId, x.Person }).IsUnique();
-            e.HasIndex(x => x.TaskId);
+            // A person is matched once per case, whatever lists name them — unless that match was disputed: a later list
+            // may report the death that then happens.
+            e.HasIndex(x => new { x.CaseId, x.Person }).IsUnique().HasFilter("status <> 'disputed'");
+            e.HasIndex(x => x.TaskId).IsUnique();
         });
         b.Entity<ReserveFundRecord>(e =>
         {

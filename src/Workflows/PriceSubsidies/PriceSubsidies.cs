@@ -43,6 +43,14 @@ public sealed class PriceSubsidies(WorkflowDb db, TimeProvider clock)
             throw new ForbiddenProblem($"regionCode {region} 不在您的辖区 {actor.RegionCode} 内 (outside your jurisdiction).");
         if (!await db.Regions.AnyAsync(r => r.Code == region, ct))
             throw new InvalidInput("regionCode", $"未知的区划代码 {region} (unknown region)");
+        // A city's and its district's subsidy of one month, started at the same instant, would each miss the other: one
+        // waits for the other's commit, per province and month.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (db.IsPostgres)
+        {
+            var key = $"price-subsidy {RegionCode.ProvinceOf(region)} {period}";
+            await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock(hashtext({key}))", ct);
+        }
         var overlapping = await db.PriceSubsidies.AsNoTracking()
             .Where(s => s.Period == period && (s.RegionCode.StartsWith(region) || region.StartsWith(s.RegionCode)))
             .FirstOrDefaultAsync(ct);
@@ -58,7 +66,11 @@ public sealed class PriceSubsidies(WorkflowDb db, TimeProvider clock)
         };
         db.PriceSubsidies.Add(subsidy);
         await CoverAsync(subsidy, categories, rate, rates, ct);
-        try { await db.SaveChangesAsync(ct); }
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
+        }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             throw new ConflictProblem($"{period} 的价格临时补贴已由他人同时发起，或其中有人已领取当月补贴，请刷新后重试 " +
@@ -78,7 +90,8 @@ public sealed class PriceSubsidies(WorkflowDb db, TimeProvider clock)
         var already = (await db.PriceSubsidyShares.AsNoTracking().Where(s => s.Period == period).Select(s => s.Person).ToListAsync(ct))
             .ToHashSet(StringComparer.Ordinal);
         var covered = db.Benefits.AsNoTracking()
-            .Where(b => (b.Status != BenefitStatus.Suspended || string.Compare(b.SuspendedFromPeriod, period) > 0) && procedures.Contains(b.Procedure) && b.RegionCode.StartsWith(subsidy.RegionCode)
+            .Where(b => procedures.Contains(b.Procedure) && b.RegionCode.StartsWith(subsidy.RegionCode)
+                        && (b.Status != BenefitStatus.Suspended || (b.SuspendedFromPeriod != null && string.Compare(b.SuspendedFromPeriod, period) > 0))
                         && string.Compare(b.FromPeriod, period) <= 0 && (b.UntilPeriod == null || string.Compare(b.UntilPeriod, period) >= 0))
             .Join(db.Cases.AsNoTracking(), b => b.CaseId, c => c.Id, (b, c) => c)
             .OrderBy(c => c.Id);

@@ -45,9 +45,11 @@ public sealed partial class CaseEngine
         {
             var record = await db.Cases.SingleAsync(c => c.Id == ofCase.Key, ct);
             var benefit = await db.Benefits.SingleAsync(b => b.CaseId == ofCase.Key, ct);
-            var from = ofCase.Min(m => m.SuspendedFrom)!;
+            var from = ofCase.Min(m => m.SuspendedFromPeriod)!;
             Suspend(benefit, from, actor);
-            CancelPaymentsAfter(record.Id, Period.After(from, -1));
+            HoldMonths(record, from);
+            // A price subsidy of a held month stays: it was counted for the living too, and is not paid again if cancelled.
+            CancelPaymentsAfter(record.Id, Period.After(from, -1), includePriceSubsidies: false);
             foreach (var match in ofCase)
             {
                 var task = DeathConfirmation.TaskFor(record, match, Now);
@@ -66,6 +68,22 @@ public sealed partial class CaseEngine
         }
         RequireTransaction();
         await SaveAsync(ct);
+    }
+
+    /// <summary>A county's run of a held month that is being drawn while this command runs would pay it after the
+    /// cancellation looked: the months from <paramref name="from"/> through next month are locked as a grant locks its
+    /// month (<see cref="PayrollRuns.RegularRunDrawnAsync"/>), so the run sees the benefit held or the cancellation sees its
+    /// payment.</summary>
+    private void HoldMonths(CaseRecord record, string from)
+    {
+        var county = RegionCode.AtLevel(record.RegionCode, RegionLevel.County);
+        var last = Period.After(Period.Of(Now), 1);
+        BeforeSave(async ct =>
+        {
+            for (var month = from; string.CompareOrdinal(month, last) <= 0; month = Period.After(month, 1))
+                await PayrollRuns.RegularRunDrawnAsync(db, county, month, ct);
+            return 0;
+        });
     }
 
     private void Suspend(BenefitRecord benefit, string from, Actor actor)
@@ -95,6 +113,8 @@ public sealed partial class CaseEngine
             throw new InvalidInput("outcome", $"应为 {DeathConfirmation.Confirm} 或 {DeathConfirmation.Dispute} (must be one of the task's outcomes)");
         if (command.Outcome == DeathConfirmation.Dispute && string.IsNullOrWhiteSpace(command.Comment))
             throw new InvalidInput("comment", "认定比对有误须写明核实情况 (a dispute needs what the check found)");
+        // The held months are asked under their locks (PayHeldBackAsync), which last as long as this transaction.
+        await using var transaction = db.IsPostgres ? await db.Database.BeginTransactionAsync(ct) : null;
         var match = await db.DeathMatches.SingleAsync(m => m.TaskId == task.Id, ct);
         var benefit = await db.Benefits.SingleAsync(b => b.Id == match.BenefitId, ct);
         (match.Status, match.DecidedBy, match.DecidedAt) =
@@ -105,18 +125,23 @@ public sealed partial class CaseEngine
         Notify("taskRemoved", task);
         Record(record.Id, new HistoryEntry(task.Step, "completed", command.Outcome, command.Comment,
             new JsonObject { ["name"] = match.Name, ["relation"] = match.Relation }));
-        // Another person of the case still waiting for their answer keeps the benefit held.
-        var othersOpen = await db.DeathMatches.AnyAsync(m => m.CaseId == record.Id && m.Id != match.Id && m.Status == MatchStatus.Open, ct);
+        // Another person of the case still waiting for their answer keeps the benefit held from their month.
+        var stillHeldFrom = await db.DeathMatches
+            .Where(m => m.CaseId == record.Id && m.Id != match.Id && m.Status == MatchStatus.Open)
+            .MinAsync(m => (string?)m.SuspendedFromPeriod, ct);
+        var heldFrom = benefit.SuspendedFromPeriod ?? match.SuspendedFromPeriod;
 
         if (command.Outcome == DeathConfirmation.Dispute)
         {
-            Resume(benefit, match.SuspendedFrom, othersOpen, "restored", "数据比对有误，恢复发放", actor);
-            await PayHeldBackAsync(record, benefit, match.SuspendedFrom, ct);
+            Resume(benefit, stillHeldFrom, "restored", "数据比对有误，恢复发放", actor);
+            await PayHeldBackAsync(record, benefit, heldFrom, stillHeldFrom, ct);
             MoveVersion(record, actor.Username);
         }
         else
         {
-            var remaining = match.Relation == "self" || benefit.Procedure != "dibao" ? null : WithoutMember(record, match);
+            // The payee is the applicant, whatever the household calls them: their death ends the benefit.
+            var payeeDied = match.Relation == "self" || match.Person == Cipher.Lookup(record.ApplicantIdNumber);
+            var remaining = payeeDied || benefit.Procedure != "dibao" ? null : WithoutMember(record, match);
             var recomputed = remaining is null ? null : await RecomputeAsync(record, remaining, ct);
             if (recomputed is { Eligible: true } result)
             {
@@ -124,12 +149,12 @@ public sealed partial class CaseEngine
                 record.DataJson = remaining!.ToJsonString();
                 (benefit.MonthlyAmountFen, benefit.BasisJson) = (Money.ToFen(result.MonthlyAmount), result.Basis.ToJsonString());
                 record.MonthlyAmountFen = benefit.MonthlyAmountFen;
-                Resume(benefit, match.SuspendedFrom, othersOpen, "changed", $"{match.Name} 死亡，按剩余家庭成员重新核定", actor);
+                Resume(benefit, stillHeldFrom, "changed", $"{match.Name} 死亡，按剩余家庭成员重新核定", actor);
                 Record(record.Id, new HistoryEntry(DeathConfirmation.Step, "benefit-changed", Details: new JsonObject
                 {
                     ["from"] = Money.ToYuan(was), ["to"] = result.MonthlyAmount, ["arithmetic"] = result.Basis["arithmetic"]?.DeepClone(),
                 }));
-                await PayHeldBackAsync(record, benefit, match.SuspendedFrom, ct);
+                await PayHeldBackAsync(record, benefit, heldFrom, stillHeldFrom, ct);
                 MoveVersion(record, actor.Username);
             }
             else
@@ -137,32 +162,39 @@ public sealed partial class CaseEngine
                 var reason = recomputed is null ? $"{match.Name} 死亡（{match.Source}，{match.DiedOn:yyyy-MM-dd}）"
                     : $"{match.Name} 死亡，剩余家庭成员不再符合条件：{string.Join("；", recomputed.Basis["arithmetic"]!.AsArray().Select(a => a!.GetValue<string>()))}";
                 (benefit.Status, benefit.UntilPeriod, benefit.SuspendedFromPeriod, benefit.Reason, benefit.UpdatedAt) =
-                    (BenefitStatus.Ended, Period.After(match.SuspendedFrom, -1), null, reason, Now);
+                    (BenefitStatus.Ended, Period.After(match.SuspendedFromPeriod, -1), null, reason, Now);
                 BenefitChanged(benefit, "ended", reason, actor);
                 await EndCaseAsync(record, openTasks, reason, actor, ct);
             }
         }
         await SaveAsync(ct);
+        if (transaction is not null) await transaction.CommitAsync(ct);
         return new CommandResult(record, openTasks, [.. history, .. RecordedFor(record.Id)], null);
     }
 
-    private void Resume(BenefitRecord benefit, string heldFrom, bool othersOpen, string change, string reason, Actor actor)
+    /// <summary>The benefit runs again, or stays held from the month of another person still to be answered for.</summary>
+    private void Resume(BenefitRecord benefit, string? stillHeldFrom, string change, string reason, Actor actor)
     {
-        if (!othersOpen) (benefit.Status, benefit.SuspendedFromPeriod) = (BenefitStatus.Active, null);
+        (benefit.Status, benefit.SuspendedFromPeriod) = stillHeldFrom is null ? (BenefitStatus.Active, null) : (BenefitStatus.Suspended, stillHeldFrom);
         benefit.UpdatedAt = Now;
         BenefitChanged(benefit, change, reason, actor);
     }
 
-    /// <summary>Months from <paramref name="from"/> through this one that went unpaid while the benefit was held: a payment
-    /// cancelled then becomes pending again at the benefit's amount now; a month whose regular run was drawn without it gets
-    /// a pending payment; either way the county's next run takes it. Later months the runs pay as usual.</summary>
-    private async Task PayHeldBackAsync(CaseRecord record, BenefitRecord benefit, string from, CancellationToken ct)
+    /// <summary>The months held from <paramref name="heldFrom"/> that are held no longer (all, or those before
+    /// <paramref name="stillHeldFrom"/>), within the benefit's own months and through the latest month a regular run was
+    /// drawn for: a payment cancelled then becomes pending again at the benefit's amount now; a month whose regular run
+    /// passed it by gets a pending payment; either way the county's next run takes it. Later months the runs pay as usual.
+    /// Each month is asked under its lock, as a grant asks (<see cref="PayrollRuns.RegularRunDrawnAsync"/>).</summary>
+    private async Task PayHeldBackAsync(CaseRecord record, BenefitRecord benefit, string heldFrom, string? stillHeldFrom, CancellationToken ct)
     {
-        if (benefit.Status != BenefitStatus.Active) return;
         var county = RegionCode.AtLevel(record.RegionCode, RegionLevel.County);
-        var thisMonth = Period.Of(Now);
-        var last = benefit.UntilPeriod is { } until && string.CompareOrdinal(until, thisMonth) < 0 ? until : thisMonth;
-        for (var month = from; string.CompareOrdinal(month, last) <= 0; month = Period.After(month, 1))
+        var first = string.CompareOrdinal(heldFrom, benefit.FromPeriod) < 0 ? benefit.FromPeriod : heldFrom;
+        var drawn = await db.PayrollRuns.Where(r => r.RegionCode == county && !r.Supplementary && r.PriceSubsidyId == null)
+            .MaxAsync(r => (string?)r.Period, ct);
+        var last = drawn is not null && string.CompareOrdinal(drawn, Period.Of(Now)) > 0 ? drawn : Period.Of(Now);
+        if (benefit.UntilPeriod is { } until && string.CompareOrdinal(until, last) < 0) last = until;
+        if (stillHeldFrom is not null && string.CompareOrdinal(Period.After(stillHeldFrom, -1), last) < 0) last = Period.After(stillHeldFrom, -1);
+        for (var month = first; string.CompareOrdinal(month, last) <= 0; month = Period.After(month, 1))
         {
             var key = PaymentRecord.KeyFor(month, 0);
             var existing = await db.Payments.FirstOrDefaultAsync(p => p.CaseId == record.Id && p.PaymentKey == key, ct);
@@ -172,8 +204,7 @@ public sealed partial class CaseEngine
                     (PaymentStatus.Pending, null, benefit.MonthlyAmountFen, benefit.BasisJson);
                 (existing.BankAccount, existing.PayeeName) = (record.ApplicantBankAccount, record.ApplicantName);
             }
-            else if (existing is null && await db.PayrollRuns.AnyAsync(r => r.RegionCode == county && r.Period == month
-                                                                          && !r.Supplementary && r.PriceSubsidyId == null, ct))
+            else if (existing is null && await PayrollRuns.RegularRunDrawnAsync(db, county, month, ct))
                 Pay(new PaymentRecord
                 {
                     Id = Guid.CreateVersion7(), CaseId = record.Id, RegionCode = record.RegionCode, Procedure = benefit.Procedure,
@@ -208,8 +239,8 @@ public sealed partial class CaseEngine
     {
         var household = Household.From(root["household"] as JsonObject);
         if (household.Members.Count == 0) return null;
-        var standard = await Standards.FindAsync(db, record.RegionCode, WorkingDayCalendar.ChinaDate(Now), ct);
-        if (standard is null) return null;
+        var standard = await Standards.FindAsync(db, record.RegionCode, WorkingDayCalendar.ChinaDate(Now), ct)
+            ?? throw new ConflictProblem($"区划 {record.RegionCode} 及其上级未设定低保标准，无法为剩余家庭成员重新核定 (no MLG standard to compute the household again)");
         var procedure = await catalog.GetAsync(db, record.DefinitionVersionId, ct);
         var result = PolicyRules.Apply("dibao-subsidy", new PolicyInput(household,
             new Standard(Money.ToYuan(standard.UrbanMonthlyFen), Money.ToYuan(standard.RuralMonthlyFen),

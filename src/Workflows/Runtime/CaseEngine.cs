@@ -72,10 +72,11 @@ public sealed partial class CaseEngine(WorkflowDb db, DefinitionCatalog catalog,
     /// <summary>A stopped benefit's payments of later months not yet sent are cancelled in this command's transaction (one
     /// UPDATE before the save; the save's version check rolls it back with the rest). One a run had taken leaves it, and
     /// the run, not yet sent either, is counted anew.</summary>
-    internal void CancelPaymentsAfter(Guid caseId, string lastPeriod) => BeforeSave(async ct =>
+    internal void CancelPaymentsAfter(Guid caseId, string lastPeriod, bool includePriceSubsidies = true) => BeforeSave(async ct =>
     {
         var later = db.Payments.Where(p => p.CaseId == caseId && p.Status == PaymentStatus.Pending
-                                           && p.Period != null && p.Period.CompareTo(lastPeriod) > 0);
+                                           && p.Period != null && p.Period.CompareTo(lastPeriod) > 0
+                                           && (includePriceSubsidies || p.PriceSubsidyId == null));
         var runs = await later.Where(p => p.RunId != null).Select(p => p.RunId!.Value).Distinct().ToListAsync(ct);
         var cancelled = await later.ExecuteUpdateAsync(s => s
             .SetProperty(p => p.Status, PaymentStatus.Cancelled).SetProperty(p => p.RunId, (Guid?)null), ct);

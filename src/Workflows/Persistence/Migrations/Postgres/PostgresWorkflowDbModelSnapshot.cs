@@ -212,9 +212,10 @@ namespace Workflows.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BenefitId");
-
                     b.HasIndex("Person");
+
+                    b.HasIndex("BenefitId", "Person")
+                        .IsUnique();
 
                     b.ToTable("benefit_persons", (string)null);
                 });
@@ -737,7 +738,7 @@ namespace Workflows.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ComparisonId");
+                    b.HasIndex("ComparisonId", "Result", "Row");
 
                     b.ToTable("data_comparison_rows", (string)null);
                 });
@@ -798,10 +799,10 @@ namespace Workflows.Persistence.Migrations.Postgres
                         .HasColumnType("text")
                         .HasColumnName("status");
 
-                    b.Property<string>("SuspendedFrom")
+                    b.Property<string>("SuspendedFromPeriod")
                         .IsRequired()
                         .HasColumnType("text")
-                        .HasColumnName("suspended_from");
+                        .HasColumnName("suspended_from_period");
 
                     b.Property<Guid>("TaskId")
                         .HasColumnType("uuid")
@@ -809,10 +810,12 @@ namespace Workflows.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TaskId");
+                    b.HasIndex("TaskId")
+                        .IsUnique();
 
                     b.HasIndex("CaseId", "Person")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("status <> 'disputed'");
 
                     b.ToTable("death_matches", (string)null);
                 });
@@ -1278,15 +1281,12 @@ namespace Workflows.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PriceSubsidyId");
+
                     b.HasIndex("RegionCode", "Period")
                         .IsUnique()
                         .HasDatabaseName("IX_payroll_runs_regular")
                         .HasFilter("NOT supplementary AND price_subsidy_id IS NULL");
-
-                    b.HasIndex("RegionCode", "PriceSubsidyId")
-                        .IsUnique()
-                        .HasDatabaseName("IX_payroll_runs_price_subsidy")
-                        .HasFilter("price_subsidy_id IS NOT NULL");
 
                     b.ToTable("payroll_runs", (string)null);
                 });

@@ -199,9 +199,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("BenefitId");
-
                     b.HasIndex("Person");
+
+                    b.HasIndex("BenefitId", "Person")
+                        .IsUnique();
 
                     b.ToTable("benefit_persons", (string)null);
                 });
@@ -718,7 +719,7 @@ namespace Workflows.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ComparisonId");
+                    b.HasIndex("ComparisonId", "Result", "Row");
 
                     b.ToTable("data_comparison_rows", (string)null);
                 });
@@ -779,10 +780,10 @@ namespace Workflows.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("status");
 
-                    b.Property<string>("SuspendedFrom")
+                    b.Property<string>("SuspendedFromPeriod")
                         .IsRequired()
                         .HasColumnType("TEXT")
-                        .HasColumnName("suspended_from");
+                        .HasColumnName("suspended_from_period");
 
                     b.Property<Guid>("TaskId")
                         .HasColumnType("TEXT")
@@ -790,10 +791,12 @@ namespace Workflows.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("TaskId");
+                    b.HasIndex("TaskId")
+                        .IsUnique();
 
                     b.HasIndex("CaseId", "Person")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("status <> 'disputed'");
 
                     b.ToTable("death_matches", (string)null);
                 });
@@ -1251,15 +1254,12 @@ namespace Workflows.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
+                    b.HasIndex("PriceSubsidyId");
+
                     b.HasIndex("RegionCode", "Period")
                         .IsUnique()
                         .HasDatabaseName("IX_payroll_runs_regular")
                         .HasFilter("NOT supplementary AND price_subsidy_id IS NULL");
-
-                    b.HasIndex("RegionCode", "PriceSubsidyId")
-                        .IsUnique()
-                        .HasDatabaseName("IX_payroll_runs_price_subsidy")
-                        .HasFilter("price_subsidy_id IS NOT NULL");
 
                     b.ToTable("payroll_runs", (string)null);
                 });
