@@ -8,8 +8,8 @@ import { deadlineText, procedureLabel, provisionalHint } from "./words";
 type Filter = "all" | "overdue" | "mine";
 
 /** The inbox: live, soonest deadline first, overdue highlighted; the selected task beside it (below on a phone). */
-export function Workbench({ session, onLogout, onDesigner, onCalendars, onPayroll }: {
-  session: Session; onLogout: () => void; onDesigner?: () => void; onCalendars?: () => void; onPayroll?: () => void;
+export function Workbench({ session, onLogout, onDesigner, onCalendars, onPayroll, onDashboard }: {
+  session: Session; onLogout: () => void; onDesigner?: () => void; onCalendars?: () => void; onPayroll?: () => void; onDashboard?: () => void;
 }) {
   const [tasks, setTasks] = useState<Map<string, Task>>(new Map());
   const [link, setLink] = useState<"live" | "reconnecting" | "offline">("reconnecting");
@@ -44,6 +44,7 @@ export function Workbench({ session, onLogout, onDesigner, onCalendars, onPayrol
         {onDesigner && <button onClick={onDesigner}>流程设计</button>}
         {onCalendars && <button onClick={onCalendars}>节假日</button>}
         {onPayroll && <button onClick={onPayroll}>资金发放</button>}
+        {onDashboard && <button onClick={onDashboard}>统计</button>}
         <button onClick={onLogout}>退出</button>
       </header>
       <section className="inbox" aria-label="待办任务">

@@ -79,12 +79,20 @@ public static class ReportEndpoints
         var overdue = await db.Tasks.AsNoTracking()
             .Where(t => t.Status == TaskStatus.Open && t.DueAt < now && t.RegionCode.StartsWith(region) && t.RegionCode.Length >= 9)
             .GroupBy(t => t.RegionCode.Substring(0, 9)).Select(g => new { Township = g.Key, Count = g.Count() }).ToListAsync(ct);
+        // A benefit's payment counts in its month, a one-off payment in the month it was made; the first are grouped by the
+        // database (a county's year of them is millions), the second are few and grouped here on the China calendar.
         var first = Period.After(Period.Of(now), -11);
-        var money = await db.Payments.AsNoTracking()
-            .Where(p => p.RegionCode.StartsWith(region) && (p.Status == PaymentStatus.Paid || p.Status == PaymentStatus.Sent)
-                        && p.Period != null && string.Compare(p.Period, first) >= 0)
+        var since = Workflows.Calendar.WorkingDayCalendar.EndOfDayUtc(Period.FirstDay(first).AddDays(-1));
+        var given = db.Payments.AsNoTracking()
+            .Where(p => p.RegionCode.StartsWith(region) && (p.Status == PaymentStatus.Paid || p.Status == PaymentStatus.Sent));
+        var monthly = await given.Where(p => p.Period != null && string.Compare(p.Period, first) >= 0)
             .GroupBy(p => new { p.Period, p.Procedure }).Select(g => new { g.Key.Period, g.Key.Procedure, Fen = g.Sum(p => p.AmountFen) })
             .ToListAsync(ct);
+        var oneOff = await given.Where(p => p.Period == null && p.CreatedAt >= since)
+            .Select(p => new { p.CreatedAt, p.Procedure, p.AmountFen }).ToListAsync(ct);
+        var money = monthly.Concat(oneOff.GroupBy(p => new { Period = (string?)Period.Of(p.CreatedAt), p.Procedure })
+                .Select(g => new { g.Key.Period, g.Key.Procedure, Fen = g.Sum(p => p.AmountFen) }))
+            .GroupBy(m => new { m.Period, m.Procedure }).Select(g => new { g.Key.Period, g.Key.Procedure, Fen = g.Sum(m => m.Fen) }).ToList();
         return TypedResults.Ok(new DashboardView(region, scope.NameOf(region),
             [.. cases.OrderBy(c => c.Procedure).ThenBy(c => c.Status)],
             [.. overdue.OrderByDescending(o => o.Count).Select(o => new Count(o.Township, scope.NameOf(o.Township), o.Count))],
