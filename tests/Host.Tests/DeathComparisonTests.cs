@@ -164,4 +164,34 @@ public sealed class DeathComparisonTests(PostgresFixture postgres) : PostgresTes
         var later = await ImportAsync(county, "身份证号,姓名,日期,来源\n" + $"{IdOf(households[2], 2)},张小,2026-05-20,公安户籍注销\n");
         Assert.Equal((1, 0), (later["matched"]!.GetValue<int>(), later["alreadyHandled"]!.GetValue<int>()));
     }
+
+    /// <summary>003 §六(一), 004 §五(一): an unemployment-insurance list re-checks the open migrant-worker-aid case of an
+    /// insured applicant (refused when confirmed) and refuses new applications of listed people, naming the list.</summary>
+    [Fact]
+    public async Task An_insurance_list_rechecks_open_migrant_worker_aid_and_refuses_new_applications_of_insured_people()
+    {
+        var (host, _, _) = await StartSeededAsync();
+        var (insured, other) = (IdNumbers.Next(), IdNumbers.Next());
+        var caseworker = await host.LoginAsync(Seed.Caseworker);
+        var open = await caseworker.PostOk("/api/cases", Seed.MigrantWorkerApplication(insured), HttpStatusCode.Created);
+        var county = await host.LoginAsync(Seed.CountyOfficer);
+        var content = new StringContent("身份证号,姓名,日期,来源\n" + $"{insured},张三,2025-07-01,县人社局参保信息\n" + $"{other},李四,2025-09-01,县人社局参保信息\n",
+            Encoding.UTF8, "text/csv");
+        var report = await Api.Expect(await county.Http.PostAsync($"/api/data-comparisons/unemployment-insurance?regionCode={Seed.County}", content),
+            HttpStatusCode.OK);
+        Assert.Equal((2, 1, 1), (report["rows"]!.GetValue<int>(), report["matched"]!.GetValue<int>(), report["unmatched"]!.GetValue<int>()));
+        Assert.Equal((open["id"]!.GetValue<string>(), "recheck"), (report["actions"]![0]!["caseId"]!.GetValue<string>(),
+            report["actions"]![0]!["action"]!.GetValue<string>()));
+
+        // A new application of the other listed person is refused, naming the list.
+        var refused = await Api.ExpectProblem(await caseworker.PostAsync("/api/cases", Seed.MigrantWorkerApplication(other)),
+            HttpStatusCode.UnprocessableEntity, "applicant.idNumber");
+        Assert.Contains("县人社局参保信息", refused["errors"]!["applicant.idNumber"]![0]!.GetValue<string>());
+
+        var recheck = (await county.GetOk("/api/tasks"))["items"]!.AsArray().Single(t => t!["step"]!.GetValue<string>() == "insurance-recheck")!;
+        Assert.Equal(["insured", "not-insured"], recheck["outcomes"]!.AsArray().Select(o => o!.GetValue<string>()));
+        var ended = await county.PostOk($"/api/tasks/{recheck["id"]}/complete", new { outcome = "insured" });
+        Assert.Equal("rejected", ended["status"]!.GetValue<string>());
+        Assert.Empty(ended["openTasks"]!.AsArray());
+    }
 }

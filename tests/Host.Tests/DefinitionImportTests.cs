@@ -37,12 +37,12 @@ public sealed class DefinitionImportTests(PostgresFixture postgres) : PostgresTe
         Assert.Single(await VersionsAfterStartAsync(database));
         Assert.Single(await VersionsAfterStartAsync(database)); // same revision: nothing new
 
-        Ship(d => { d["revision"] = 2; d["parameters"]!["maxAmount"] = 900; });
+        Ship(d => { d["revision"] = d["revision"]!.GetValue<int>() + 1; d["parameters"]!["maxAmount"] = 900; });
         var versions = await VersionsAfterStartAsync(database);
         Assert.Equal(2, versions.Count);
         Assert.Equal("workflows/", versions[1]!["publishedBy"]!.GetValue<string>());
 
-        Ship(d => { d["revision"] = 3; d["start"] = "nowhere"; });
+        Ship(d => { d["revision"] = d["revision"]!.GetValue<int>() + 2; d["start"] = "nowhere"; });
         var refused = await Assert.ThrowsAnyAsync<Exception>(() => VersionsAfterStartAsync(database));
         Assert.Contains("start: 没有步骤 'nowhere'", refused.ToString());
         Assert.Equal(2, (await VersionsAfterStartAsync(database, new() { ["Definitions:FailOnInvalid"] = "false" })).Count);
@@ -63,7 +63,7 @@ public sealed class DefinitionImportTests(PostgresFixture postgres) : PostgresTe
         await admin.PostOk("/api/definitions/migrant-worker-aid/publish?region=22");
         await host.DisposeAsync();
 
-        Ship(d => { d["revision"] = 2; d["parameters"]!["maxAmount"] = 900; });
+        Ship(d => { d["revision"] = d["revision"]!.GetValue<int>() + 1; d["parameters"]!["maxAmount"] = 900; });
         var versions = await VersionsAfterStartAsync(database);
         Assert.Equal(2, versions.Count);
         Assert.Equal(ServiceHost.AdminUser, versions[1]!["publishedBy"]!.GetValue<string>());

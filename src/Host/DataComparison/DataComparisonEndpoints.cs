@@ -34,10 +34,8 @@ public static class DataComparisonEndpoints
     private static async Task<Ok<ComparisonResult>> Import(string kind, string? regionCode, HttpContext http, WorkflowDb db,
         TimeProvider clock, Func<WorkflowDb, CaseEngine> engineFor, CancellationToken ct)
     {
-        if (kind != ComparisonKinds.Death)
-            throw new InvalidInput("kind", $"未知的比对类型 '{kind}'，可选：{string.Join(", ", ComparisonKinds.All)} (unknown kind)");
         var xlsx = http.Request.ContentType?.StartsWith(XlsxType, StringComparison.OrdinalIgnoreCase) == true;
-        var result = await new DeathComparisons(db, clock, engineFor(db)).ImportAsync(regionCode, http.Request.Body, xlsx, http.User.Actor(), ct);
+        var result = await new DataComparisons(db, clock, engineFor(db)).ImportAsync(kind, regionCode, http.Request.Body, xlsx, http.User.Actor(), ct);
         return TypedResults.Ok(result);
     }
 
@@ -53,7 +51,7 @@ public static class DataComparisonEndpoints
         var total = await query.CountAsync(ct);
         var items = await query.OrderByDescending(c => c.At).Skip((p - 1) * size).Take(size).ToListAsync(ct);
         var results = new List<ComparisonResult>();
-        foreach (var item in items) results.Add(await DeathComparisons.ResultAsync(db, item, repeated: false, ct));
+        foreach (var item in items) results.Add(await DataComparisons.ResultAsync(db, item, repeated: false, ct));
         return TypedResults.Ok(new CaseEndpoints.Page<ComparisonResult>(results, total, p, size));
     }
 
@@ -66,7 +64,7 @@ public static class DataComparisonEndpoints
     }
 
     private static async Task<Ok<ComparisonResult>> Get(Guid id, HttpContext http, WorkflowDb db, CancellationToken ct) =>
-        TypedResults.Ok(await DeathComparisons.ResultAsync(db, await VisibleAsync(id, http.User.Actor(), db, ct), repeated: false, ct));
+        TypedResults.Ok(await DataComparisons.ResultAsync(db, await VisibleAsync(id, http.User.Actor(), db, ct), repeated: false, ct));
 
     /// <summary>Every row and what became of it, ID numbers masked (the list keeps only their keyed hash).</summary>
     private static async Task<Ok<CaseEndpoints.Page<RowView>>> Rows(Guid id, string? result, int? page, int? pageSize, HttpContext http,

@@ -4,7 +4,10 @@ public static class ComparisonKinds
 {
     /// <summary>A death register (殡葬、公安、卫健): no one is paid after death (002 §六).</summary>
     public const string Death = "death";
-    public static readonly string[] All = [Death];
+    /// <summary>People insured against unemployment (人社): not within the aid for uninsured unemployed people (003 §六(一),
+    /// 004 §五(一)).</summary>
+    public const string UnemploymentInsurance = "unemployment-insurance";
+    public static readonly string[] All = [Death, UnemploymentInsurance];
 }
 
 public static class RowResults
@@ -79,4 +82,16 @@ public sealed class DeathMatchRecord
     public Guid TaskId { get; set; }
     public string? DecidedBy { get; set; }
     public DateTime? DecidedAt { get; set; }
+}
+
+/// <summary>A person an unemployment-insurance list names as insured (日期: since when), kept for the province: a procedure
+/// that refuses insured people (<c>refusedIfListed</c>) checks new applications against it.</summary>
+public sealed class InsuredPersonRecord
+{
+    public long Id { get; set; }
+    public Guid ComparisonId { get; set; }
+    public string Person { get; set; } = "";
+    public string ProvinceCode { get; set; } = "";
+    public DateOnly Since { get; set; }
+    public string Source { get; set; } = "";
 }

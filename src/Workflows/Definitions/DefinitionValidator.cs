@@ -121,6 +121,9 @@ public static partial class DefinitionValidator
             Error("regionCode", "应为 \"\"（全国）或 2、4、6、9、12 位区划代码 (must be \"\" (country) or a 2, 4, 6, 9 or 12 digit region code)");
         foreach (var (rule, i) in d.Rules.Select((r, i) => (r, i)))
             CheckRule(rule, $"rules[{i}]", Error);
+        foreach (var (list, i) in d.RefusedIfListed.Select((n, i) => (n, i)))
+            if (list != DataComparison.ComparisonKinds.UnemploymentInsurance)
+                Error($"refusedIfListed[{i}]", $"未知的比对名单 '{list}'，可选：{DataComparison.ComparisonKinds.UnemploymentInsurance} (unknown list)");
         foreach (var (name, i) in d.LiveParameters.Select((n, i) => (n, i)))
             if (!d.Parameters.ContainsKey(name))
                 Error($"liveParameters[{i}]", $"没有名为 '{name}' 的参数 (names no parameter of the procedure)");

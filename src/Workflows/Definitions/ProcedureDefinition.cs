@@ -22,6 +22,10 @@ public sealed class ProcedureDefinition
     public List<FieldRule> Rules { get; set; } = new();
     /// <summary>At most one case per subject within a region scope (e.g. one migrant-worker aid per ID per province).</summary>
     public OncePer? OncePer { get; set; }
+    /// <summary>Outside lists (data comparison kinds, e.g. <c>unemployment-insurance</c>) whose people this procedure does
+    /// not serve: an application of someone a list of the province names is refused with the list's source and date, and an
+    /// open case of theirs gets a re-check task when the list arrives.</summary>
+    public List<string> RefusedIfListed { get; set; } = new();
     /// <summary>Who may start a case of it, and through which route; absent: any official who accepts applications, through
     /// POST /api/cases.</summary>
     public StartedBy? StartedBy { get; set; }

@@ -54,6 +54,7 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
     public DbSet<DataComparison.DataComparisonRecord> DataComparisons => Set<DataComparison.DataComparisonRecord>();
     public DbSet<DataComparison.DataComparisonRowRecord> DataComparisonRows => Set<DataComparison.DataComparisonRowRecord>();
     public DbSet<DataComparison.DeathMatchRecord> DeathMatches => Set<DataComparison.DeathMatchRecord>();
+    public DbSet<DataComparison.InsuredPersonRecord> InsuredPersons => Set<DataComparison.InsuredPersonRecord>();
     public DbSet<PriceSubsidies.PriceSubsidyRecord> PriceSubsidies => Set<PriceSubsidies.PriceSubsidyRecord>();
     public DbSet<PriceSubsidies.PriceSubsidyShareRecord> PriceSubsidyShares => Set<PriceSubsidies.PriceSubsidyShareRecord>();
 
@@ -199,6 +200,7 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
             e.ToTable("data_comparison_rows");
             e.HasIndex(x => new { x.ComparisonId, x.Result, x.Row });
         });
+        b.Entity<DataComparison.InsuredPersonRecord>(e => { e.ToTable("insured_persons"); e.HasIndex(x => new { x.Person, x.ProvinceCode }); });
         b.Entity<DataComparison.DeathMatchRecord>(e =>
         {
             e.ToTable("death_matches");

@@ -168,6 +168,7 @@ public sealed partial class CaseEngine(WorkflowDb db, DefinitionCatalog catalog,
         var run = await CaseRun.BeginAsync(this, record, procedure, actor, procedure.ReachOf(record.Step, null), ct, openTasks);
         run.CheckRules(procedure.Definition.Rules, input: null, outcome: null, fieldPrefix: "");
         await ClaimOncePerAsync(record, procedure.Definition.OncePer, ct);
+        await RefuseListedAsync(record, procedure.Definition.RefusedIfListed, ct);
         db.Cases.Add(record);
         run.Record(record.Step, "started", details: new JsonObject { ["version"] = procedure.Version.Version });
         run.EnterStart();
@@ -200,6 +201,8 @@ public sealed partial class CaseEngine(WorkflowDb db, DefinitionCatalog catalog,
             return await CorrectBankAccountAsync(task, record, openTasks, loaded.History, command, actor, ct);
         if (task.Step == DeathConfirmation.Step)
             return await DecideDeathMatchAsync(task, record, openTasks, loaded.History, command, actor, ct);
+        if (task.Step == InsuranceRecheck.Step)
+            return await DecideInsuranceRecheckAsync(task, record, openTasks, loaded.History, command, actor, ct);
         var procedure = await catalog.GetAsync(db, record.DefinitionVersionId, ct);
         var run = await CaseRun.BeginAsync(this, record, procedure, actor, procedure.ReachOf(task.Step, command.Outcome), ct,
             openTasks, loaded.Claims);

@@ -820,6 +820,45 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.ToTable("death_matches", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.DataComparison.InsuredPersonRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<Guid>("ComparisonId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("comparison_id");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("person");
+
+                    b.Property<string>("ProvinceCode")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("province_code");
+
+                    b.Property<DateOnly>("Since")
+                        .HasColumnType("date")
+                        .HasColumnName("since");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Person", "ProvinceCode");
+
+                    b.ToTable("insured_persons", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Definitions.DefinitionDraftRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -801,6 +801,43 @@ namespace Workflows.Persistence.Migrations.Sqlite
                     b.ToTable("death_matches", (string)null);
                 });
 
+            modelBuilder.Entity("Workflows.DataComparison.InsuredPersonRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ComparisonId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("comparison_id");
+
+                    b.Property<string>("Person")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("person");
+
+                    b.Property<string>("ProvinceCode")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("province_code");
+
+                    b.Property<DateOnly>("Since")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("since");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Person", "ProvinceCode");
+
+                    b.ToTable("insured_persons", (string)null);
+                });
+
             modelBuilder.Entity("Workflows.Definitions.DefinitionDraftRecord", b =>
                 {
                     b.Property<long>("Id")

@@ -23,12 +23,13 @@ public sealed record ComparisonResult(Guid Id, string Kind, string RegionCode, i
     int Invalid, IReadOnlyList<ComparisonAction> Actions, IReadOnlyList<RowError> Errors, bool Repeated, DateTime At, string By);
 
 /// <summary>
-/// A death list (API.md, Data comparison: <c>身份证号,姓名,日期,来源</c>, CSV or xlsx) compared with the benefits of a
-/// region by the keyed hash of each ID number. A row that cannot be read is reported by its number and the rest is
-/// processed; the file as a whole — its rows, their results, and what it did to each case — is written in one
-/// transaction, and the same file again does nothing more.
+/// An outside list (API.md, Data comparison: <c>身份证号,姓名,日期,来源</c>, CSV or xlsx) compared by the keyed hash of each
+/// ID number: a death list with the benefits of a region, an unemployment-insurance list with the open cases of procedures
+/// that do not serve insured people. A row that cannot be read is reported by its number and the rest is processed; the
+/// file as a whole — its rows, their results, and what it did to each case — is written in one transaction, and the same
+/// file again does nothing more.
 /// </summary>
-public sealed class DeathComparisons(WorkflowDb db, TimeProvider clock, CaseEngine engine)
+public sealed class DataComparisons(WorkflowDb db, TimeProvider clock, CaseEngine engine)
 {
     public static readonly string[] Columns = ["身份证号", "姓名", "日期", "来源"];
     public static readonly string[] ImporterRoles = [Roles.CountyOfficer, Roles.TownshipOfficer];
@@ -40,8 +41,10 @@ public sealed class DeathComparisons(WorkflowDb db, TimeProvider clock, CaseEngi
 
     private DateTime Now => clock.GetUtcNow().UtcDateTime;
 
-    public async Task<ComparisonResult> ImportAsync(string? regionCode, Stream body, bool xlsx, Actor actor, CancellationToken ct = default)
+    public async Task<ComparisonResult> ImportAsync(string kind, string? regionCode, Stream body, bool xlsx, Actor actor, CancellationToken ct = default)
     {
+        if (!ComparisonKinds.All.Contains(kind))
+            throw new InvalidInput("kind", $"未知的比对类型 '{kind}'，可选：{string.Join(", ", ComparisonKinds.All)} (unknown kind)");
         var region = regionCode ?? "";
         if (!RegionCode.IsWellFormed(region) || RegionCode.LevelOf(region) is not (RegionLevel.City or RegionLevel.County or RegionLevel.Township))
             throw new InvalidInput("regionCode", "应为市、县或乡镇的区划代码 (a city's, county's or township's code)");
@@ -56,10 +59,10 @@ public sealed class DeathComparisons(WorkflowDb db, TimeProvider clock, CaseEngi
             await using (var copy = File.Create(path)) await body.CopyToAsync(copy, ct);
             string sha;
             await using (var file = File.OpenRead(path)) sha = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, ct));
-            if (await EarlierAsync(region, sha, ct) is { } earlier) return earlier;
+            if (await EarlierAsync(kind, region, sha, ct) is { } earlier) return earlier;
             var errors = new List<RowError>();
             var lines = Check(xlsx ? ReadXlsx(path) : ReadCsv(path), errors);
-            return await ApplyAsync(region, sha, lines, errors, actor, ct);
+            return await ApplyAsync(kind, region, sha, lines, errors, actor, ct);
         }
         finally
         {
@@ -68,25 +71,29 @@ public sealed class DeathComparisons(WorkflowDb db, TimeProvider clock, CaseEngi
     }
 
     /// <summary>The earlier import of the same file, answered as it was.</summary>
-    private async Task<ComparisonResult?> EarlierAsync(string region, string sha, CancellationToken ct)
+    private async Task<ComparisonResult?> EarlierAsync(string kind, string region, string sha, CancellationToken ct)
     {
         var earlier = await db.DataComparisons.AsNoTracking()
-            .FirstOrDefaultAsync(c => c.Kind == ComparisonKinds.Death && c.RegionCode == region && c.Sha256 == sha, ct);
+            .FirstOrDefaultAsync(c => c.Kind == kind && c.RegionCode == region && c.Sha256 == sha, ct);
         return earlier is null ? null : await ResultAsync(db, earlier, repeated: true, ct);
     }
 
     public static async Task<ComparisonResult> ResultAsync(WorkflowDb db, DataComparisonRecord c, bool repeated, CancellationToken ct)
     {
-        var actions = await db.DeathMatches.AsNoTracking().Where(m => m.ComparisonId == c.Id).Select(m => m.CaseId).Distinct()
-            .ToListAsync(ct);
+        var actions = c.Kind == ComparisonKinds.Death
+            ? await db.DeathMatches.AsNoTracking().Where(m => m.ComparisonId == c.Id).Select(m => m.CaseId).Distinct().ToListAsync(ct)
+            : await db.DataComparisonRows.AsNoTracking().Where(r => r.ComparisonId == c.Id && r.Result == RowResults.Matched && r.CaseId != null)
+                .Select(r => r.CaseId!.Value).Distinct().ToListAsync(ct);
         var errors = await db.DataComparisonRows.AsNoTracking().Where(r => r.ComparisonId == c.Id && r.Result == RowResults.Invalid)
             .OrderBy(r => r.Row).ThenBy(r => r.Id).Take(MaxErrorsShown).Select(r => new RowError(r.Row, r.Field ?? "", r.Message ?? ""))
             .ToListAsync(ct);
         return new ComparisonResult(c.Id, c.Kind, c.RegionCode, c.Rows, c.Matched, c.Unmatched, c.AlreadyHandled, c.Invalid,
-            [.. actions.Order().Select(id => new ComparisonAction(id, "suspended"))],
+            [.. actions.Order().Select(id => new ComparisonAction(id, ActionOf(c.Kind)))],
             errors,
             repeated, c.At, c.By);
     }
+
+    private static string ActionOf(string kind) => kind == ComparisonKinds.Death ? "suspended" : "recheck";
 
     /// <summary>The rows as text, header checked: each a (row number, column → text) map.</summary>
     private static IEnumerable<(int Row, Func<string, string> Field)> ReadCsv(string path)
@@ -166,17 +173,53 @@ public sealed class DeathComparisons(WorkflowDb db, TimeProvider clock, CaseEngi
         DateOnly.TryParseExact(text, ["yyyy-MM-dd", "yyyy/M/d", "yyyyMMdd", "yyyy-M-d", "yyyy.M.d"], CultureInfo.InvariantCulture,
             DateTimeStyles.None, out date);
 
-    private async Task<ComparisonResult> ApplyAsync(string region, string sha, List<Line> lines, List<RowError> errors, Actor actor,
+    private async Task<ComparisonResult> ApplyAsync(string kind, string region, string sha, List<Line> lines, List<RowError> errors,
+        Actor actor, CancellationToken ct)
+    {
+        var comparison = new DataComparisonRecord
+        {
+            Id = Guid.CreateVersion7(), Kind = kind, RegionCode = region, Sha256 = sha,
+            Rows = lines.Count + errors.Select(e => e.Row).Distinct().Count(), By = actor.Username, At = Now,
+        };
+        db.Database.SetCommandTimeout(Payroll.PayrollRuns.LongStatements);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        db.DataComparisons.Add(comparison);
+        var acted = kind == ComparisonKinds.Death
+            ? await MatchDeathsAsync(comparison, lines, actor, ct)
+            : await MatchInsuredAsync(comparison, lines, actor, ct);
+        comparison.Invalid = errors.Select(e => e.Row).Distinct().Count();
+        db.DataComparisonRows.AddRange(errors.Select(e => new DataComparisonRowRecord
+        {
+            ComparisonId = comparison.Id, Row = e.Row, Result = RowResults.Invalid, Field = e.Field, Message = e.Message,
+        }));
+        try
+        {
+            await acted(ct);
+            await transaction.CommitAsync(ct);
+        }
+        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        {
+            throw new ConflictProblem("同一名单正由他人同时导入，请稍后查看结果 (the same list is being imported concurrently)", concurrent: true);
+        }
+        return await ResultAsync(db, comparison, repeated: false, ct) with { Errors = [.. errors.Take(MaxErrorsShown)] };
+    }
+
+    private void Counted(DataComparisonRecord comparison, string result)
+    {
+        switch (result)
+        {
+            case RowResults.Matched: comparison.Matched++; break;
+            case RowResults.AlreadyHandled: comparison.AlreadyHandled++; break;
+            default: comparison.Unmatched++; break;
+        }
+    }
+
+    /// <summary>Each row against the persons the region's benefits keep; returns the save that applies the matches.</summary>
+    private async Task<Func<CancellationToken, Task>> MatchDeathsAsync(DataComparisonRecord comparison, List<Line> lines, Actor actor,
         CancellationToken ct)
     {
         var cipher = db.Cipher ?? throw new InvalidOperationException("Comparing needs a context that seals personal data.");
-        var comparison = new DataComparisonRecord
-        {
-            Id = Guid.CreateVersion7(), Kind = ComparisonKinds.Death, RegionCode = region, Sha256 = sha,
-            Rows = lines.Count + errors.Select(e => e.Row).Distinct().Count(), By = actor.Username, At = Now,
-        };
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        db.DataComparisons.Add(comparison);
+        var region = comparison.RegionCode;
         var matches = new List<DeathMatchRecord>();
         var seen = new HashSet<(Guid, string)>();
         foreach (var chunk in lines.Chunk(Chunk))
@@ -211,12 +254,7 @@ public sealed class DeathComparisons(WorkflowDb db, TimeProvider clock, CaseEngi
                         SuspendedFromPeriod = Period.After(Period.Of(line.Date), 1),
                     });
                 }
-                switch (result)
-                {
-                    case RowResults.Matched: comparison.Matched++; break;
-                    case RowResults.AlreadyHandled: comparison.AlreadyHandled++; break;
-                    default: comparison.Unmatched++; break;
-                }
+                Counted(comparison, result);
                 db.DataComparisonRows.Add(new DataComparisonRowRecord
                 {
                     ComparisonId = comparison.Id, Row = line.Row, Person = person, MaskedIdNumber = IdNumber.Mask(line.IdNumber),
@@ -224,24 +262,65 @@ public sealed class DeathComparisons(WorkflowDb db, TimeProvider clock, CaseEngi
                 });
             }
         }
-        comparison.Invalid = errors.Select(e => e.Row).Distinct().Count();
-        db.DataComparisonRows.AddRange(errors.Select(e => new DataComparisonRowRecord
+        return async token =>
         {
-            ComparisonId = comparison.Id, Row = e.Row, Result = RowResults.Invalid, Field = e.Field, Message = e.Message,
-        }));
-        try
+            if (matches.Count > 0) await engine.ApplyDeathMatchesAsync(matches, actor, token);
+            else await db.SaveChangesAsync(token);
+        };
+    }
+
+    /// <summary>Each row kept as an insured person of the province; the open cases of a procedure that does not serve
+    /// insured people (<c>refusedIfListed</c>) — found by their once-per claim — get a re-check, one open at a time.</summary>
+    private async Task<Func<CancellationToken, Task>> MatchInsuredAsync(DataComparisonRecord comparison, List<Line> lines, Actor actor,
+        CancellationToken ct)
+    {
+        var cipher = db.Cipher ?? throw new InvalidOperationException("Comparing needs a context that seals personal data.");
+        var region = comparison.RegionCode;
+        var matches = new List<(Guid, InsuredPersonRecord)>();
+        foreach (var chunk in lines.Chunk(Chunk))
         {
-            if (matches.Count > 0) await engine.ApplyDeathMatchesAsync(matches, actor, ct);
-            else await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
+            var hashed = chunk.Select(l => (Line: l, Person: cipher.Lookup(l.IdNumber))).ToList();
+            var persons = hashed.Select(h => h.Person).Distinct().ToList();
+            var open = await (from claim in db.OncePerClaims.AsNoTracking()
+                              join c in db.Cases.AsNoTracking() on claim.CaseId equals c.Id
+                              where persons.Contains(claim.Subject) && c.Status == Cases.CaseStatus.Open && c.RegionCode.StartsWith(region)
+                              select new { claim.Subject, c.Id, c.DefinitionVersionId }).ToListAsync(ct);
+            var served = new List<(string Subject, Guid Id)>();
+            foreach (var c in open)
+                if ((await engine.Catalog.GetAsync(db, c.DefinitionVersionId, ct)).Definition.RefusedIfListed.Contains(comparison.Kind))
+                    served.Add((c.Subject, c.Id));
+            var ids = served.Select(c => c.Id).ToList();
+            var rechecking = (await db.Tasks.AsNoTracking()
+                .Where(t => ids.Contains(t.CaseId) && t.Step == InsuranceRecheck.Step && t.Status == Tasks.TaskStatus.Open)
+                .Select(t => t.CaseId).ToListAsync(ct)).ToHashSet();
+            foreach (var (line, person) in hashed)
+            {
+                var listed = new InsuredPersonRecord
+                {
+                    ComparisonId = comparison.Id, Person = person, ProvinceCode = RegionCode.ProvinceOf(region), Since = line.Date, Source = line.Source,
+                };
+                db.InsuredPersons.Add(listed);
+                var result = RowResults.Unmatched;
+                Guid? firstCase = null;
+                foreach (var (_, caseId) in served.Where(c => c.Subject == person))
+                {
+                    firstCase ??= caseId;
+                    if (!rechecking.Add(caseId)) { if (result == RowResults.Unmatched) result = RowResults.AlreadyHandled; continue; }
+                    result = RowResults.Matched;
+                    matches.Add((caseId, listed));
+                }
+                Counted(comparison, result);
+                db.DataComparisonRows.Add(new DataComparisonRowRecord
+                {
+                    ComparisonId = comparison.Id, Row = line.Row, Person = person, MaskedIdNumber = IdNumber.Mask(line.IdNumber),
+                    Name = line.Name, Date = line.Date, Source = line.Source, Result = result, CaseId = firstCase,
+                });
+            }
         }
-        catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
+        return async token =>
         {
-            throw new ConflictProblem("同一名单正由他人同时导入，请稍后查看结果 (the same list is being imported concurrently)", concurrent: true);
-        }
-        return new ComparisonResult(comparison.Id, comparison.Kind, region, comparison.Rows, comparison.Matched, comparison.Unmatched,
-            comparison.AlreadyHandled, comparison.Invalid,
-            [.. matches.Select(m => m.CaseId).Distinct().Order().Select(id => new ComparisonAction(id, "suspended"))],
-            [.. errors.Take(MaxErrorsShown)], Repeated: false, comparison.At, comparison.By);
+            if (matches.Count > 0) await engine.ApplyInsuranceMatchesAsync(matches, actor, token);
+            else await db.SaveChangesAsync(token);
+        };
     }
 }

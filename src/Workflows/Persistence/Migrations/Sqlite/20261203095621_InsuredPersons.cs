@@ -1,0 +1,44 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Workflows.Persistence.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class InsuredPersons : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "insured_persons",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    comparison_id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    person = table.Column<string>(type: "TEXT", nullable: false),
+                    province_code = table.Column<string>(type: "TEXT", nullable: false),
+                    since = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    source = table.Column<string>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_insured_persons", x => x.id);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_insured_persons_person_province_code",
+                table: "insured_persons",
+                columns: new[] { "person", "province_code" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "insured_persons");
+        }
+    }
+}
