@@ -79,7 +79,7 @@ public static class Payroll
                $"Host GC: {Environment.GetEnvironmentVariable("DOTNET_gcServer") switch { "1" => "server", _ => "workstation (Host.csproj)" }}";
     }
 
-    private static async Task SeedBenefitsAsync(string database, string template, int count)
+    internal static async Task SeedBenefitsAsync(string database, string template, int count)
     {
         await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
@@ -136,13 +136,13 @@ public static class Payroll
         return seconds;
     }
 
-    private static async Task Execute(NpgsqlConnection connection, string sql)
+    internal static async Task Execute(NpgsqlConnection connection, string sql)
     {
         await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<long> CountAsync(Stream body)
+    internal static async Task<long> CountAsync(Stream body)
     {
         var buffer = new byte[1 << 16];
         long total = 0;
@@ -151,7 +151,7 @@ public static class Payroll
     }
 
     /// <summary>The Host's peak resident memory so far (VmHWM), in MiB.</summary>
-    private static double PeakMiB(Process host) =>
+    internal static double PeakMiB(Process host) =>
         File.ReadLines($"/proc/{host.Id}/status").Where(l => l.StartsWith("VmHWM:"))
             .Select(l => long.Parse(l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0)
             .First();

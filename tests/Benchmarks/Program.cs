@@ -23,6 +23,9 @@ using Workflows.Testing;
 // dotnet run -c Release --project tests/Benchmarks -- payroll [benefits]
 //   a county's payroll run of that many benefits (1,000,000) beside psql \copy of as many payment rows, then its bank file
 //   with the Host's peak memory.
+// dotnet run -c Release --project tests/Benchmarks -- comparisons [benefits] [rows]
+//   a death list of that many rows (100,000; 1 in 100 a recipient) against that many benefits (1,000,000), beside psql
+//   \copy of the list; then the payment ledger of the month's payments as xlsx, beside \copy of them out, with peak memory.
 // --host=path/to/Workflows.Host.dll runs that build instead of building this checkout's: two builds, measured in turns on
 // the same machine, are compared by their ratios (README, Benchmark).
 var statements = args.Contains("--statements");
@@ -73,6 +76,7 @@ try
     var admin = await Program.LoginAsync(new HttpClient { BaseAddress = server }, "admin", Program.AdminPassword);
     if (mode == "push") await PushLatency.RunAsync(server, admin, Arg(1, 1000), Arg(2, 10), Arg(3, 4));
     else if (mode == "payroll") await Payroll.RunAsync(cluster, database, host, admin, Arg(1, 1_000_000));
+    else if (mode == "comparisons") await Comparisons.RunAsync(cluster, database, host, admin, Arg(1, 1_000_000), Arg(2, 100_000));
     else if (mode == "timers")
     {
         // --hosts=N: N−1 more Hosts on the same database fire the same wave (each with its own worker loops).
