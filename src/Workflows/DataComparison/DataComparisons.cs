@@ -184,16 +184,16 @@ public sealed class DataComparisons(WorkflowDb db, TimeProvider clock, CaseEngin
         db.Database.SetCommandTimeout(Payroll.PayrollRuns.LongStatements);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         db.DataComparisons.Add(comparison);
-        var acted = kind == ComparisonKinds.Death
-            ? await MatchDeathsAsync(comparison, lines, actor, ct)
-            : await MatchInsuredAsync(comparison, lines, actor, ct);
-        comparison.Invalid = errors.Select(e => e.Row).Distinct().Count();
-        db.DataComparisonRows.AddRange(errors.Select(e => new DataComparisonRowRecord
-        {
-            ComparisonId = comparison.Id, Row = e.Row, Result = RowResults.Invalid, Field = e.Field, Message = e.Message,
-        }));
         try
         {
+            var acted = kind == ComparisonKinds.Death
+                ? await MatchDeathsAsync(comparison, lines, actor, ct)
+                : await MatchInsuredAsync(comparison, lines, actor, ct);
+            comparison.Invalid = errors.Select(e => e.Row).Distinct().Count();
+            db.DataComparisonRows.AddRange(errors.Select(e => new DataComparisonRowRecord
+            {
+                ComparisonId = comparison.Id, Row = e.Row, Result = RowResults.Invalid, Field = e.Field, Message = e.Message,
+            }));
             await acted(ct);
             await transaction.CommitAsync(ct);
         }
@@ -202,6 +202,15 @@ public sealed class DataComparisons(WorkflowDb db, TimeProvider clock, CaseEngin
             throw new ConflictProblem("同一名单正由他人同时导入，请稍后查看结果 (the same list is being imported concurrently)", concurrent: true);
         }
         return await ResultAsync(db, comparison, repeated: false, ct) with { Errors = [.. errors.Take(MaxErrorsShown)] };
+    }
+
+    /// <summary>A chunk's rows written and let go, inside the import's transaction: a county's list of a hundred thousand
+    /// rows is never tracked at once. The comparison row stays tracked, its counts written with the last save.</summary>
+    private async Task FlushAsync(DataComparisonRecord comparison, CancellationToken ct)
+    {
+        await db.SaveChangesAsync(ct);
+        db.ChangeTracker.Clear();
+        db.DataComparisons.Attach(comparison);
     }
 
     private void Counted(DataComparisonRecord comparison, string result)
@@ -261,6 +270,7 @@ public sealed class DataComparisons(WorkflowDb db, TimeProvider clock, CaseEngin
                     Name = line.Name, Date = line.Date, Source = line.Source, Result = result, CaseId = firstCase,
                 });
             }
+            await FlushAsync(comparison, ct);
         }
         return async token =>
         {
@@ -316,6 +326,7 @@ public sealed class DataComparisons(WorkflowDb db, TimeProvider clock, CaseEngin
                     Name = line.Name, Date = line.Date, Source = line.Source, Result = result, CaseId = firstCase,
                 });
             }
+            await FlushAsync(comparison, ct);
         }
         return async token =>
         {
