@@ -100,6 +100,10 @@ public sealed class PriceSubsidyTests(PostgresFixture postgres) : PostgresTest(p
         Assert.Equal(["price-subsidy"], run["byProcedure"]!.AsArray().Select(p => p!["procedure"]!.GetValue<string>()));
         await Api.ExpectProblem(await finance.PostAsync("/api/payroll-runs", new { regionCode = Chongqing.County, priceSubsidyId = subsidy["id"] }),
             HttpStatusCode.Conflict);
+        // The bank's memo (摘要) names the subsidy and its month.
+        await (await host.LoginAsync("50-county-approver")).PostOk($"/api/payroll-runs/{run["id"]}/approve");
+        var file = await (await finance.GetAsync($"/api/payroll-runs/{run["id"]}/bank-file?format=csv")).Content.ReadAsStringAsync();
+        Assert.All(file.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1), line => Assert.EndsWith("价格临时补贴2026-03", line.TrimEnd('\r')));
         await Api.ExpectProblem(await finance.PostAsync("/api/payroll-runs",
             new { regionCode = Chongqing.County, period = "2026-04", priceSubsidyId = subsidy["id"] }), HttpStatusCode.UnprocessableEntity, "period");
     }

@@ -48,4 +48,11 @@ public sealed class BenefitChangeRecord
     public string Status { get; set; } = "";
     public string? Reason { get; set; }
     public string By { get; set; } = "";
+
+    /// <summary>The benefit as it stands after the change.</summary>
+    public static BenefitChangeRecord Of(BenefitRecord benefit, string change, string? reason, string by, DateTime at) => new()
+    {
+        BenefitId = benefit.Id, CaseId = benefit.CaseId, At = at, Change = change, MonthlyAmountFen = benefit.MonthlyAmountFen,
+        UntilPeriod = benefit.UntilPeriod, Status = benefit.Status, Reason = reason, By = by,
+    };
 }

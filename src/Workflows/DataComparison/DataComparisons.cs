@@ -201,7 +201,7 @@ public sealed class DataComparisons(WorkflowDb db, TimeProvider clock, CaseEngin
         {
             throw new ConflictProblem("同一名单正由他人同时导入，请稍后查看结果 (the same list is being imported concurrently)", concurrent: true);
         }
-        return await ResultAsync(db, comparison, repeated: false, ct) with { Errors = [.. errors.Take(MaxErrorsShown)] };
+        return await ResultAsync(db, comparison, repeated: false, ct);
     }
 
     /// <summary>A chunk's rows written and let go, inside the import's transaction: a county's list of a hundred thousand

@@ -34,7 +34,7 @@ public sealed class BankFile(WorkflowDb db, TimeProvider clock)
     {
         ["dibao"] = "低保金", ["tekun"] = "特困供养金", ["orphan-support"] = "孤儿基本生活费", ["temporary-aid"] = "临时救助金",
         ["emergency-aid"] = "临时救助金", ["case-by-case"] = "临时救助金", ["migrant-worker-aid"] = "临时救助金",
-        ["epidemic-patient-aid"] = "救助金",
+        ["epidemic-patient-aid"] = "救助金", ["price-subsidy"] = "价格临时补贴",
     };
 
     private sealed record Row(Guid PaymentId, string Name, string IdNumber, string? Account, long AmountFen, string Procedure);

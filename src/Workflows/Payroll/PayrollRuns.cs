@@ -59,8 +59,7 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             db.ChangeTracker.Clear();
-            var first = await db.PayrollRuns.AsNoTracking()
-                .FirstAsync(r => r.RegionCode == county && r.Period == period && !r.Supplementary && r.PriceSubsidyId == null, ct);
+            var first = await RegularOf(db, county).AsNoTracking().FirstAsync(r => r.Period == period, ct);
             throw new ConflictProblem($"{county} 已有 {period} 的常规发放批次 {first.Id}（{first.Status}）；失败后更正的请发起补发批次 " +
                                       $"(a regular run exists: {first.Id})");
         }
@@ -152,8 +151,12 @@ public sealed class PayrollRuns(WorkflowDb db, TimeProvider clock)
     public static async Task<bool> RegularRunDrawnAsync(WorkflowDb db, string county, string period, CancellationToken ct)
     {
         await LockMonthAsync(db, county, period, shared: true, ct);
-        return await db.PayrollRuns.AnyAsync(r => r.RegionCode == county && r.Period == period && !r.Supplementary && r.PriceSubsidyId == null, ct);
+        return await RegularOf(db, county).AnyAsync(r => r.Period == period, ct);
     }
+
+    /// <summary>A county's regular runs: neither supplementary nor a price subsidy's (the unique index's own filter).</summary>
+    public static IQueryable<PayrollRunRecord> RegularOf(WorkflowDb db, string county) =>
+        db.PayrollRuns.Where(r => r.RegionCode == county && !r.Supplementary && r.PriceSubsidyId == null);
 
     private static async Task LockMonthAsync(WorkflowDb db, string county, string period, bool shared, CancellationToken ct)
     {

@@ -94,11 +94,8 @@ public sealed partial class CaseEngine
         BenefitChanged(benefit, "suspended", $"数据比对：死亡，{benefit.SuspendedFromPeriod} 起暂停发放", actor);
     }
 
-    private void BenefitChanged(BenefitRecord benefit, string change, string? reason, Actor actor) => db.BenefitChanges.Add(new BenefitChangeRecord
-    {
-        BenefitId = benefit.Id, CaseId = benefit.CaseId, At = Now, Change = change, MonthlyAmountFen = benefit.MonthlyAmountFen,
-        UntilPeriod = benefit.UntilPeriod, Status = benefit.Status, Reason = reason, By = actor.Username,
-    });
+    private void BenefitChanged(BenefitRecord benefit, string change, string? reason, Actor actor) =>
+        db.BenefitChanges.Add(BenefitChangeRecord.Of(benefit, change, reason, actor.Username, Now));
 
     /// <summary>
     /// The township's answer. <c>confirm</c>: the person's support ends with the month of death — the whole benefit, and
@@ -189,8 +186,7 @@ public sealed partial class CaseEngine
     {
         var county = RegionCode.AtLevel(record.RegionCode, RegionLevel.County);
         var first = string.CompareOrdinal(heldFrom, benefit.FromPeriod) < 0 ? benefit.FromPeriod : heldFrom;
-        var drawn = await db.PayrollRuns.Where(r => r.RegionCode == county && !r.Supplementary && r.PriceSubsidyId == null)
-            .MaxAsync(r => (string?)r.Period, ct);
+        var drawn = await PayrollRuns.RegularOf(db, county).MaxAsync(r => (string?)r.Period, ct);
         var last = drawn is not null && string.CompareOrdinal(drawn, Period.Of(Now)) > 0 ? drawn : Period.Of(Now);
         if (benefit.UntilPeriod is { } until && string.CompareOrdinal(until, last) < 0) last = until;
         if (stillHeldFrom is not null && string.CompareOrdinal(Period.After(stillHeldFrom, -1), last) < 0) last = Period.After(stillHeldFrom, -1);

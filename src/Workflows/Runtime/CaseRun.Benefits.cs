@@ -151,9 +151,6 @@ internal sealed partial class CaseRun
     private BenefitRecord RequireBenefit(StepDefinition step) =>
         _benefit ?? throw new InvalidOperationException($"Step '{step.Id}' ({step.Action}) found no benefit: grant it first.");
 
-    private void Changed(string change, string? reason) => Db.BenefitChanges.Add(new BenefitChangeRecord
-    {
-        BenefitId = _benefit!.Id, CaseId = _case.Id, At = Now, Change = change, MonthlyAmountFen = _benefit.MonthlyAmountFen,
-        UntilPeriod = _benefit.UntilPeriod, Status = _benefit.Status, Reason = reason, By = _actor.Username,
-    });
+    private void Changed(string change, string? reason) =>
+        Db.BenefitChanges.Add(BenefitChangeRecord.Of(_benefit!, change, reason, _actor.Username, Now));
 }
