@@ -30,8 +30,8 @@ case "${1:-test}" in
   test)
     install_missing
     # The front end's packages at the lockfile's versions (npm install rather than npm ci: the registry copy here lacks
-    # other platforms' optional native packages, which npm ci insists on); the lockfile is put back as committed.
-    (cd src/Designer && npm install --no-audit --no-fund && { git checkout -- package-lock.json 2>/dev/null || true; })
+    # other platforms' optional native packages, which npm ci insists on); --no-save leaves the committed lockfile as it is.
+    (cd src/Designer && npm install --no-audit --no-fund --no-save)
     # Built here, not only inside the Host's build (which goes on without it): a type error fails the run.
     (cd src/Designer && npm run build)
     dotnet restore Workflow.sln
