@@ -127,6 +127,7 @@ public static partial class DefinitionValidator
         foreach (var (name, i) in d.LiveParameters.Select((n, i) => (n, i)))
             if (!d.Parameters.ContainsKey(name))
                 Error($"liveParameters[{i}]", $"没有名为 '{name}' 的参数 (names no parameter of the procedure)");
+        if (d.Intake is { } intake) CheckIntake(intake, Error);
         if (d.OncePer is { } once && (!RegionCode.TryParseLevel(once.Scope, out _) && once.Scope != "country"))
             Error("oncePer.scope", $"未知的区划层级 '{once.Scope}' (unknown region level '{once.Scope}')");
 
@@ -304,6 +305,39 @@ public static partial class DefinitionValidator
                 error($"{at}.deadline.onTimeout", $"应为以下之一：{string.Join(", ", TimeoutActions)} (must be one of these)");
                 break;
         }
+    }
+
+    /// <summary>The application form: every field labelled, of a known type, where the application keeps values
+    /// (<c>applicant.</c> or <c>data.</c>; the name and ID number are always asked), and each path once.</summary>
+    private static void CheckIntake(IntakeForm intake, Action<string, string> error)
+    {
+        CheckFormFields(intake.Fields, "intake.fields", error, path =>
+            (path.StartsWith("data.", StringComparison.Ordinal) && path.Length > 5) || path is "applicant.phone" or "applicant.bankAccount");
+        if (intake.Members is { } members)
+            CheckFormFields(members, "intake.members", error, path => path.Length > 0 && !path.Contains('.'));
+    }
+
+    private static void CheckFormFields(List<FormField> fields, string at, Action<string, string> error, Func<string, bool> placeable)
+    {
+        foreach (var (field, i) in fields.Select((f, i) => (f, i)))
+        {
+            var here = $"{at}[{i}]";
+            if (!placeable(field.Field))
+                error($"{here}.field", $"字段 '{field.Field}' 不能放在此处：申请表字段应为 data.…、applicant.phone 或 applicant.bankAccount，成员字段为成员的属性名 (not a place for this field)");
+            if (string.IsNullOrWhiteSpace(field.Label)) error($"{here}.label", "须填写中文名称 (a field needs its label)");
+            if (!FormFieldTypes.All.Contains(field.Type))
+                error($"{here}.type", $"未知的字段类型 '{field.Type}'，可选：{string.Join(", ", FormFieldTypes.All)} (unknown field type)");
+            if (field.Type == FormFieldTypes.Choice && field.Options is not { Count: > 0 })
+                error($"{here}.options", "选择题须列出选项 (a choice needs its options)");
+            if (field.Type == FormFieldTypes.List)
+            {
+                if (field.Fields is not { Count: > 0 }) error($"{here}.fields", "列表须列出每项的字段 (a list needs the fields of its items)");
+                else CheckFormFields(field.Fields, $"{here}.fields", error, path => path.Length > 0 && !path.Contains('.'));
+            }
+            if (field.Min is { } min && field.Max is { } max && min > max) error($"{here}.max", "上限小于下限 (max is below min)");
+        }
+        foreach (var group in fields.Select((f, i) => (f, i)).GroupBy(x => x.f.Field).Where(g => g.Count() > 1))
+            error($"{at}[{group.Last().i}].field", $"字段 '{group.Key}' 重复 (a field appears twice)");
     }
 
     private static void CheckRule(FieldRule rule, string at, Action<string, string> error)

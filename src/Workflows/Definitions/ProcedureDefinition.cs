@@ -18,6 +18,8 @@ public sealed class ProcedureDefinition
     /// <summary>Parameters that running cases read from the newest published version rather than their own: facts that
     /// become known while cases run (the day an epidemic ends), not rules a case was decided under.</summary>
     public List<string> LiveParameters { get; set; } = new();
+    /// <summary>The application form the workbench renders and the service checks (<see cref="IntakeForm"/>).</summary>
+    public IntakeForm? Intake { get; set; }
     /// <summary>Checks on the application itself; a failing one refuses it with 422 naming its field.</summary>
     public List<FieldRule> Rules { get; set; } = new();
     /// <summary>At most one case per subject within a region scope (e.g. one migrant-worker aid per ID per province).</summary>

@@ -153,20 +153,23 @@ public sealed partial class CaseEngine(WorkflowDb db, DefinitionCatalog catalog,
             CreatedAt = Now,
             UpdatedAt = Now,
             CreatedBy = actor.Username,
-            DataJson = new JsonObject
-            {
-                ["applicant"] = new JsonObject
-                {
-                    ["name"] = applicant.Name.Trim(), ["idNumber"] = idNumber,
-                    ["phone"] = applicant.Phone, ["bankAccount"] = bankAccount,
-                },
-                ["household"] = command.Household?.DeepClone() ?? new JsonObject(),
-                ["data"] = command.Data?.DeepClone() ?? new JsonObject(),
-            }.ToJsonString(),
         };
+        var application = new JsonObject
+        {
+            ["applicant"] = new JsonObject
+            {
+                ["name"] = applicant.Name.Trim(), ["idNumber"] = idNumber,
+                ["phone"] = applicant.Phone, ["bankAccount"] = bankAccount,
+            },
+            ["household"] = command.Household?.DeepClone() ?? new JsonObject(),
+            ["data"] = command.Data?.DeepClone() ?? new JsonObject(),
+        };
+        var formErrors = new FieldErrors();
+        IntakeChecks.Collect(procedure.Definition.Intake, application, WorkingDayCalendar.ChinaDate(Now), formErrors);
+        record.DataJson = application.ToJsonString();
         var openTasks = new List<TaskRecord>();
         var run = await CaseRun.BeginAsync(this, record, procedure, actor, procedure.ReachOf(record.Step, null), ct, openTasks);
-        run.CheckRules(procedure.Definition.Rules, input: null, outcome: null, fieldPrefix: "");
+        run.CheckRules(procedure.Definition.Rules, input: null, outcome: null, fieldPrefix: "", formErrors);
         await ClaimOncePerAsync(record, procedure.Definition.OncePer, ct);
         await RefuseListedAsync(record, procedure.Definition.RefusedIfListed, ct);
         db.Cases.Add(record);

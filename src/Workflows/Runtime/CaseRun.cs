@@ -180,13 +180,13 @@ internal sealed partial class CaseRun : IStepEffects
 
     public bool Holds(string expression) => Scope().IsTrue(expression);
 
-    /// <summary>Checks rules and throws 422 with every failing field at once.</summary>
-    public void CheckRules(IEnumerable<FieldRule> rules, JsonObject? input, string? outcome, string fieldPrefix)
+    /// <summary>Checks rules and throws 422 with every failing field at once, with the errors already <paramref name="found"/>.</summary>
+    public void CheckRules(IEnumerable<FieldRule> rules, JsonObject? input, string? outcome, string fieldPrefix, FieldErrors? found = null)
     {
         _input = input;
         _outcome = outcome;
         _scope = null;
-        var errors = new FieldErrors();
+        var errors = found ?? new FieldErrors();
         CollectRuleErrors(rules, errors, fieldPrefix);
         errors.ThrowIfAny();
     }
