@@ -31,7 +31,7 @@ using Workflows.Timers;
 
 // An operator's command (README, Operating) runs against the configured database and exits; without one, the service runs.
 var command = OperatorCommands.Of(args);
-var builder = WebApplication.CreateBuilder(command is null ? args : args[1..]);
+var builder = WebApplication.CreateBuilder(Workflows.Host.Demo.DemoData.TakeSwitch(command is null ? args : args[1..]));
 var configuration = builder.Configuration;
 var services = builder.Services;
 
@@ -129,6 +129,7 @@ if (command is not null)
     Environment.ExitCode = await OperatorCommands.RunAsync(command, app.Services, Console.Out);
     return;
 }
+if (Workflows.Host.Demo.DemoData.Enabled(configuration)) await Workflows.Host.Demo.DemoData.SeedAsync(app.Services, configuration, app.Logger, Console.Out);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();

@@ -30,9 +30,37 @@ public static class AdminEndpoints
         group.MapPut("/regions/{code}/standards", SetStandard);
         group.MapGet("/regions/{code}/standards", GetStandards);
         group.MapPost("/users", CreateUser);
+        group.MapGet("/users", ListUsers);
         group.MapGet("/users/{username}", GetUser);
         group.MapPatch("/users/{username}", ChangeUser);
         group.MapPost("/users/{username}/password", SetPassword);
+
+        // Region names for everyone signed in: an official reads 永吉街道, not 220102001.
+        app.MapGet("/api/regions", ListRegions).WithTags("Administration").RequireAuthorization();
+    }
+
+    /// <summary>The regions under <paramref name="under"/> (the caller's own region when absent or outside it), with the
+    /// caller's region and those above it, so every code the caller meets has its name.</summary>
+    private static async Task<Ok<RegionView[]>> ListRegions(string? under, HttpContext http, WorkflowDb db, CancellationToken ct)
+    {
+        var actor = http.User.Actor();
+        var scope = under is { Length: > 0 } && under.StartsWith(actor.RegionCode, StringComparison.Ordinal) ? under : actor.RegionCode;
+        var above = RegionCode.SelfAndAncestors(actor.RegionCode).ToList();
+        var regions = await db.Regions.AsNoTracking().Where(r => r.Code.StartsWith(scope) || above.Contains(r.Code))
+            .OrderBy(r => r.Code).Take(20_000).ToListAsync(ct);
+        return TypedResults.Ok(regions.Select(View).ToArray());
+    }
+
+    /// <summary>The users the caller administers, in a region (default: the caller's), by region then name.</summary>
+    private static async Task<Ok<AuthEndpoints.UserView[]>> ListUsers(string? regionCode, HttpContext http, WorkflowDb db, CancellationToken ct)
+    {
+        var actor = http.User.Actor();
+        var scope = regionCode ?? actor.RegionCode;
+        Authorise.Administers(actor, scope, "regionCode");
+        var users = await db.Users.AsNoTracking().Where(u => u.RegionCode.StartsWith(scope)).OrderBy(u => u.RegionCode).ThenBy(u => u.Username)
+            .Take(5_000).ToListAsync(ct);
+        return TypedResults.Ok(users.Where(u => actor.Has(Roles.SystemAdmin) || !u.RoleList.Contains(Roles.SystemAdmin))
+            .Select(AuthEndpoints.View).ToArray());
     }
 
     private static async Task<Created<RegionView>> CreateRegion(RegionBody body, HttpContext http, WorkflowDb db, CancellationToken ct)

@@ -40,7 +40,7 @@ public sealed class TaskHub(Func<WorkflowDb> openDb, TimeProvider clock, Working
         var tasks = await db.Tasks.AsNoTracking().VisibleTo(Context.User!.Actor())
             .Where(t => t.Status == Workflows.Tasks.TaskStatus.Open)
             .OrderBy(t => t.DueAt == null).ThenBy(t => t.DueAt).ThenBy(t => t.CreatedAt)
-            .Take(500).ToListAsync();
-        return tasks.Select(t => TaskView.Of(t, now, calendar)).ToList();
+            .Take(500).WithApplicantsAsync(db);
+        return tasks.Select(t => t.View(now, calendar)).ToList();
     }
 }

@@ -28,8 +28,8 @@ public static class TaskEndpoints
             if (claimedByMe == true) query = query.Where(t => t.ClaimedBy == actor.Username);
             var total = await query.CountAsync(ct);
             var items = await query.OrderBy(t => t.DueAt == null).ThenBy(t => t.DueAt).ThenBy(t => t.CreatedAt)
-                .Skip((p - 1) * size).Take(size).ToListAsync(ct);
-            return TypedResults.Ok(new CaseEndpoints.Page<TaskView>(items.Select(t => TaskView.Of(t, now, calendar)).ToList(), total, p, size));
+                .Skip((p - 1) * size).Take(size).WithApplicantsAsync(db, ct);
+            return TypedResults.Ok(new CaseEndpoints.Page<TaskView>(items.Select(i => i.View(now, calendar)).ToList(), total, p, size));
         });
 
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, WorkflowDb db, TimeProvider clock, WorkingDayCalendar calendar,

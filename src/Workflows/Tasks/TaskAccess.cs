@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore;
 using Workflows.Access;
 using Workflows.Calendar;
 using Workflows.Regions;
@@ -49,11 +50,13 @@ public static class TaskAccess
 public sealed record TaskView(
     Guid Id, Guid CaseId, string Procedure, string Step, string Name, string Role, string Level, string RegionCode,
     DateTime CreatedAt, DateTime? DueAt, bool DueAtProvisional, bool Overdue, string? ClaimedBy, string[] Outcomes, string Status,
-    bool Escalated, int? WorkingDaysLeft)
+    bool Escalated, int? WorkingDaysLeft, TaskApplicant? Applicant = null)
 {
-    public static TaskView Of(TaskRecord t, DateTime now, WorkingDayCalendar calendar) => new(
+    /// <summary>The task; with its case's applicant when the case is at hand (two rows of one step then read apart).</summary>
+    public static TaskView Of(TaskRecord t, DateTime now, WorkingDayCalendar calendar, Cases.CaseRecord? ofCase = null) => new(
         t.Id, t.CaseId, t.Procedure, t.Step, t.Name, t.Role, t.Level, t.RegionCode, t.CreatedAt, t.DueAt, t.DueAtProvisional,
-        t.IsOverdue(now), t.ClaimedBy, t.OutcomeList, t.Status, t.Escalated, DaysLeft(t, now, calendar));
+        t.IsOverdue(now), t.ClaimedBy, t.OutcomeList, t.Status, t.Escalated, DaysLeft(t, now, calendar),
+        ofCase is null ? null : TaskApplicant.Of(ofCase.ApplicantName, ofCase.ApplicantIdNumber));
 
     /// <summary>Working days after today up to the deadline day (0: due today); null when overdue or without a
     /// deadline. Past the calendar's years they are counted Monday–Friday, as the provisional deadline was.</summary>
@@ -63,5 +66,31 @@ public sealed record TaskView(
         var today = WorkingDayCalendar.ChinaDate(now);
         var lastDay = WorkingDayCalendar.ChinaDate(due.AddTicks(-1));
         return calendar.WorkingDaysBetween(today, lastDay);
+    }
+}
+
+/// <summary>Whose case a task is: the applicant's name and masked ID number (first 6 and last 4), never the full number.</summary>
+public sealed record TaskApplicant(string Name, string IdNumber)
+{
+    public static TaskApplicant Of(string name, string idNumber) => new(name, Applicants.IdNumber.Mask(idNumber));
+}
+
+/// <summary>A task read with its applicant (name, and ID number opened by the column's converter).</summary>
+public sealed record TaskWithApplicant(TaskRecord Task, string Name, string IdNumber)
+{
+    public TaskView View(DateTime now, WorkingDayCalendar calendar) =>
+        TaskView.Of(Task, now, calendar) with { Applicant = TaskApplicant.Of(Name, IdNumber) };
+}
+
+public static class TaskApplicants
+{
+    /// <summary>The page of <paramref name="tasks"/> (already ordered, skipped and taken) with their applicants, in the
+    /// page's order: a join over a limited subquery need not keep it, so the order is put back here.</summary>
+    public static async Task<List<TaskWithApplicant>> WithApplicantsAsync(this IQueryable<TaskRecord> tasks, Persistence.WorkflowDb db,
+        CancellationToken ct = default)
+    {
+        var rows = await tasks.Join(db.Cases, t => t.CaseId, c => c.Id, (t, c) => new TaskWithApplicant(t, c.ApplicantName, c.ApplicantIdNumber))
+            .ToListAsync(ct);
+        return [.. rows.OrderBy(r => r.Task.DueAt == null).ThenBy(r => r.Task.DueAt).ThenBy(r => r.Task.CreatedAt)];
     }
 }
