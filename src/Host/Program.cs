@@ -34,6 +34,7 @@ var command = OperatorCommands.Of(args);
 var builder = WebApplication.CreateBuilder(Workflows.Host.Demo.DemoData.TakeSwitch(command is null ? args : args[1..]));
 var configuration = builder.Configuration;
 var services = builder.Services;
+Workflows.Host.Demo.DemoData.RefuseOnPostgres(configuration);
 
 var manualClock = configuration["Clock:Mode"] == "Manual";
 if (manualClock)

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from "react";
 import { ApiError, login, type Session } from "./api";
 
-export function Login({ onLogin }: { onLogin: (session: Session) => void }) {
+export function Login({ onLogin, notice }: { onLogin: (session: Session) => void; notice?: string }) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [error, setError] = useState<string | null>(null);
@@ -14,12 +14,14 @@ export function Login({ onLogin }: { onLogin: (session: Session) => void }) {
   return (
     <main className="login">
       <h1>社会救助审批工作台</h1>
+      {notice && <p className="error" role="alert" data-testid="session-ended">{notice}</p>}
       <form onSubmit={submit}>
         <label>用户名<input name="username" value={username} onChange={e => setUsername(e.target.value)} autoComplete="username" required /></label>
         <label>密码<input name="password" type="password" value={password} onChange={e => setPassword(e.target.value)} autoComplete="current-password" required /></label>
         {error && <p className="error" role="alert">{error}</p>}
-        <button type="submit">登录</button>
+        <button type="submit" className="primary">登录</button>
       </form>
+      <p><a href="#/public">查看社会救助公示（无需登录）</a></p>
     </main>
   );
 }

@@ -1,13 +1,16 @@
 // The HTTP contract of ../shared/API.md, as the workbench uses it.
 
-export interface User { username: string; displayName: string; roles: string[]; regionCode: string }
+export interface User { username: string; displayName: string; roles: string[]; regionCode: string; disabled?: boolean }
 export interface Session { accessToken: string; expiresAt: string; user: User }
 
 export interface Task {
   id: string; caseId: string; procedure: string; step: string; name: string; role: string; level: string;
   regionCode: string; createdAt: string; dueAt?: string | null; dueAtProvisional?: boolean; overdue: boolean; claimedBy?: string | null;
   outcomes: string[]; status: string; escalated: boolean; workingDaysLeft?: number | null;
+  applicant?: { name: string; idNumber: string } | null;
 }
+
+export interface Region { code: string; name: string; parentCode?: string | null; level: string }
 
 export interface HistoryEntry { at: string; actor: string; step: string; action: string; outcome?: string; comment?: string; details?: unknown }
 export interface PaymentBasis {
@@ -33,6 +36,8 @@ export class ApiError extends Error {
 }
 
 const sessionKey = "workflows.session";
+/** Fired when the service stops honouring the session's token; the app then signs the user out. */
+export const sessionEnded = "workflows.session-ended";
 
 export function loadSession(): Session | null {
   const raw = sessionStorage.getItem(sessionKey);
@@ -56,6 +61,8 @@ export async function send(method: string, path: string, token?: string,
   const text = await response.text();
   const json = text ? JSON.parse(text) : undefined;
   if (!response.ok) {
+    // A token refused mid-session: the user was disabled or changed (API.md, Administration, continued).
+    if (response.status === 401 && token) window.dispatchEvent(new CustomEvent(sessionEnded));
     throw new ApiError(response.status, json?.title ?? response.statusText, json?.detail, json?.errors ?? {});
   }
   return { json, response };

@@ -37,7 +37,8 @@ export const actionLabel = (action: string) => actionLabels[action] ?? action;
 
 const procedureLabels: Record<string, string> = {
   "migrant-worker-aid": "未参保失业人员临时救助", dibao: "最低生活保障", "temporary-aid": "临时救助",
-  tekun: "特困供养", "orphan-support": "孤儿保障",
+  tekun: "特困供养", "orphan-support": "孤儿保障", "emergency-aid": "先行救助", "epidemic-patient-aid": "新冠肺炎患者救助",
+  "case-by-case": "一事一议", "price-subsidy": "价格临时补贴",
 };
 export const procedureLabel = (key: string) => procedureLabels[key] ?? key;
 

@@ -37,11 +37,17 @@ public static class DemoData
     public static string[] TakeSwitch(string[] args) =>
         args.Contains("--demo") ? [.. args.Where(a => a != "--demo"), "--Demo:Enabled=true"] : args;
 
-    public static async Task SeedAsync(IServiceProvider services, IConfiguration configuration, ILogger logger, TextWriter output)
+    /// <summary>Checked before the database is touched: a province's database never gets made-up people by a stray switch.</summary>
+    public static void RefuseOnPostgres(IConfiguration configuration)
     {
-        if (Setup.Database.Provider(configuration) == "Postgres" && !configuration.GetValue("Demo:Force", false))
+        if (Enabled(configuration) && Setup.Database.Provider(configuration) == "Postgres" && !configuration.GetValue("Demo:Force", false))
             throw new InvalidOperationException("The demo fills the database with made-up people and cases: refused on PostgreSQL " +
                                                 "(Database:Provider=Postgres) unless Demo:Force=true.");
+    }
+
+    public static async Task SeedAsync(IServiceProvider services, IConfiguration configuration, ILogger logger, TextWriter output)
+    {
+        RefuseOnPostgres(configuration);
         var openDb = services.GetRequiredService<Func<WorkflowDb>>();
         await using (var db = openDb())
             if (await db.Regions.AnyAsync() || await db.Cases.AnyAsync())

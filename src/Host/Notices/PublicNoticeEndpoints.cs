@@ -10,9 +10,10 @@ namespace Workflows.Host.Notices;
 /// names and ID numbers masked as they were written.</summary>
 public static class PublicNoticeEndpoints
 {
-    /// <summary><c>openObjections</c>: objections received and not yet verified (each a task of the case at the notice).</summary>
+    /// <summary><c>openObjections</c>: objections received and not yet verified (each a task of the case at the notice);
+    /// <c>regionName</c>: where the notice is posted, in words a resident reads (the township or village).</summary>
     public sealed record NoticeView(Guid Id, string Procedure, string RegionCode, string Name, string IdNumber, decimal? Amount,
-        DateTime From, DateTime Until, int OpenObjections);
+        DateTime From, DateTime Until, int OpenObjections, string? RegionName = null);
 
     /// <summary>The body of an objection: what is wrong with the notice, and optionally how to reach the objector.</summary>
     public sealed record ObjectionCommand(string? Reason, string? Contact);
@@ -33,10 +34,12 @@ public static class PublicNoticeEndpoints
                 {
                     Notice = n,
                     Open = db.Tasks.Count(t => t.CaseId == n.CaseId && t.Step == n.Step && t.Status == Workflows.Tasks.TaskStatus.Open),
+                    RegionName = db.Regions.Where(r => r.Code == n.RegionCode).Select(r => r.Name).FirstOrDefault(),
                 })
                 .ToListAsync(ct);
             return TypedResults.Ok(notices.Select(x => new NoticeView(x.Notice.Id, x.Notice.Procedure, x.Notice.RegionCode, x.Notice.MaskedName,
-                x.Notice.MaskedIdNumber, x.Notice.AmountFen is { } fen ? Money.ToYuan(fen) : null, x.Notice.From, x.Notice.Until, x.Open)).ToList());
+                x.Notice.MaskedIdNumber, x.Notice.AmountFen is { } fen ? Money.ToYuan(fen) : null, x.Notice.From, x.Notice.Until, x.Open,
+                x.RegionName)).ToList());
         }).AllowAnonymous().RequireRateLimiting(Setup.RateLimits.Public).WithTags("Public");
 
         app.MapPost("/api/public/notices/{id:guid}/objections", async (Guid id, ObjectionCommand body, CaseEngine engine, CancellationToken ct) =>
