@@ -17,7 +17,7 @@ public sealed class MigrantWorkerAidNingxiaTests(PostgresFixture postgres) : Pos
         data = new
         {
             employer = new { name = "银川某餐饮公司", address = "银川市兴庆区", position = "厨师" },
-            witnesses = new[] { new { name = "甲", phone = "1" }, new { name = "乙", phone = "2" } },
+            witnesses = new[] { new { name = "甲", phone = "13900000001" }, new { name = "乙", phone = "13900000002" } },
             monthsWithoutIncome = 3, unemploymentInsured = false, requestedAmount = 2000, affectedOn,
         },
     };

@@ -213,7 +213,7 @@ export function ApplicationForm({ session, onFiled, onClose }: { session: Sessio
                 ))}
               </fieldset>
             )}
-            <ProblemView problem={problem} />
+            <ProblemView problem={problem} beside />
             <div className="outcomes">
               <button type="submit" className="primary" disabled={busy}>提交申请</button>
               <button type="button" onClick={onClose}>取消</button>

@@ -52,7 +52,7 @@ export function Workbench({ session, onLogout, onDesigner, onCases, onAdmin, onP
       <header>
         <strong>{session.user.displayName}</strong>
         <span className="muted">{regionName(regions, session.user.regionCode) || "全国"} · {session.user.roles.map(roleLabel).join("、")}</span>
-        <span className={`link ${link}`} data-testid="link" role="status">{link === "live" ? "实时" : link === "reconnecting" ? "连接中…" : "已断开"}</span>
+        <span className={`link ${link}`} data-testid="link" aria-live="polite">{link === "live" ? "实时" : link === "reconnecting" ? "连接中…" : "已断开"}</span>
         <nav className="header-actions" aria-label="功能">
           {mayAccept && <button className="primary" onClick={() => { setApplying(true); setEmergency(false); setSelected(null); }}>受理申请</button>}
           {mayRespond && <button className="primary" onClick={() => { setEmergency(true); setApplying(false); setSelected(null); }}>先行救助</button>}

@@ -128,6 +128,11 @@ public static partial class DefinitionValidator
             if (!d.Parameters.ContainsKey(name))
                 Error($"liveParameters[{i}]", $"没有名为 '{name}' 的参数 (names no parameter of the procedure)");
         if (d.Intake is { } intake) CheckIntake(intake, Error);
+        foreach (var (name, label) in d.ParameterLabels)
+        {
+            if (!d.Parameters.ContainsKey(name)) Error($"parameterLabels.{name}", $"没有名为 '{name}' 的参数 (names no parameter of the procedure)");
+            else if (string.IsNullOrWhiteSpace(label.Label)) Error($"parameterLabels.{name}.label", "须填写中文名称 (a parameter's label is required)");
+        }
         if (d.OncePer is { } once && (!RegionCode.TryParseLevel(once.Scope, out _) && once.Scope != "country"))
             Error("oncePer.scope", $"未知的区划层级 '{once.Scope}' (unknown region level '{once.Scope}')");
 

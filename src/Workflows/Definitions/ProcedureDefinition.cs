@@ -15,6 +15,8 @@ public sealed class ProcedureDefinition
     public string? Description { get; set; }
     /// <summary>The province's numbers (thresholds, limits, multipliers), visible to expressions as <c>params</c>.</summary>
     public JsonObject Parameters { get; set; } = new();
+    /// <summary>What each parameter means, for the admin who sets it: its Chinese name, unit and help, by parameter name.</summary>
+    public Dictionary<string, ParameterLabel> ParameterLabels { get; set; } = new();
     /// <summary>Parameters that running cases read from the newest published version rather than their own: facts that
     /// become known while cases run (the day an epidemic ends), not rules a case was decided under.</summary>
     public List<string> LiveParameters { get; set; } = new();
@@ -37,6 +39,13 @@ public sealed class ProcedureDefinition
     public JsonObject? Layout { get; set; }
 
     public StepDefinition? Step(string id) => Steps.FirstOrDefault(s => s.Id == id);
+}
+
+public sealed class ParameterLabel
+{
+    public string Label { get; set; } = "";
+    public string? Unit { get; set; }
+    public string? Help { get; set; }
 }
 
 public sealed class StartedBy

@@ -99,6 +99,8 @@ public class DefinitionValidatorTests
             "steps[route].branches[1].when", "the last branch must have no condition" },
         { "unknown start route", d => d["startedBy"] = JsonNode.Parse("""{"route":"anywhere"}"""), "startedBy.route", "is not one of the allowed values" },
         { "unknown starting role", d => d["startedBy"] = JsonNode.Parse("""{"roles":["mayor"]}"""), "startedBy.roles[0]", "unknown role" },
+        { "a label of no parameter", d => d["parameterLabels"] = JsonNode.Parse("""{"min":{"label":"下限"}}"""), "parameterLabels.min", "names no parameter" },
+        { "a parameter label left empty", d => d["parameterLabels"] = JsonNode.Parse("""{"max":{"label":" "}}"""), "parameterLabels.max.label", "label is required" },
         { "a form choice without options", d => d["intake"] = JsonNode.Parse("""{"fields":[{"field":"data.kind","label":"类别","type":"choice"}]}"""),
             "intake.fields[0].options", "needs its options" },
         { "a form field the application cannot hold", d => d["intake"] = JsonNode.Parse("""{"fields":[{"field":"applicant.name","label":"姓名","type":"text"}]}"""),

@@ -212,7 +212,7 @@ export function ProcedureEditor({ session, region, editor, setEditor, vocabulary
                        onRename={id => { setGraph(g => renameStep(g, step.id, id)); setSelected(id); }}
                        onDelete={() => { setGraph(g => removeSteps(g, [step.id])); setSelected(null); }}
                        onMakeStart={() => setGraph(g => ({ ...g, head: { ...g.head, start: step.id } }))} />
-          : <ProcedurePanel head={graph.head} stepIds={steps.map(s => s.id)} errors={errors ?? []}
+          : <ProcedurePanel head={graph.head} steps={steps.map(s => ({ id: s.id, name: s.name }))} errors={errors ?? []}
                             onChange={head => setGraph(g => ({ ...g, head }))} />}
       </aside>
       {dialog === "publish" && (
