@@ -73,6 +73,7 @@ public sealed class DemoTests : HostedTest
         await caseworker.GetByRole(AriaRole.Button, new() { Name = "提交申请" }).ClickAsync();
         await Expect(caseworker.GetByRole(AriaRole.Heading, new() { Name = "韩梅梅 · 最低生活保障" })).ToBeVisibleAsync();
         await Expect(caseworker.GetByTestId("case-status")).ToHaveTextAsync("办理中");
+        await ShotAsync(caseworker, "case-phone");
 
         // What was sent is what the form said: two members, the applicant as self, numbers as numbers.
         var township = await host.LoginAsync("jl-township", Password);
@@ -131,6 +132,13 @@ public sealed class DemoTests : HostedTest
         await admin.GetByLabel("用户名").FillAsync("jl-admin");
         await admin.GetByLabel("密码").FillAsync(Password);
         await admin.GetByRole(AriaRole.Button, new() { Name = "登录" }).ClickAsync();
+        // The designer names the province's parameters in its words, with their units; identifiers only on request.
+        await admin.GetByRole(AriaRole.Button, new() { Name = "最低生活保障（吉林）" }).ClickAsync();
+        var panel = admin.GetByRole(AriaRole.Region, new() { Name = "流程属性" });
+        await Expect(panel).ToContainTextAsync("重病患者增发比例（%）");
+        await Expect(panel).Not.ToContainTextAsync("addOnSeriousIllnessPercent");
+        await Expect(panel.GetByText("申请表")).ToBeVisibleAsync();
+        await ShotAsync(admin, "designer-desktop");
         await admin.GetByRole(AriaRole.Button, new() { Name = "工作台" }).ClickAsync();
         await admin.GetByRole(AriaRole.Button, new() { Name = "系统管理" }).ClickAsync();
         await Expect(admin.GetByRole(AriaRole.Tree)).ToContainTextAsync("吉林省");

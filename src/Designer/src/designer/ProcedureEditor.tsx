@@ -103,6 +103,23 @@ export function ProcedureEditor({ session, region, editor, setEditor, vocabulary
     if (c.source !== c.target) setGraph(g => connect(g, c.source, c.sourceHandle ?? "next", c.target));
   };
 
+  const canvas = useRef<HTMLDivElement>(null);
+  /** A long procedure opens readable: as wide as the canvas allows (never above life size, never below 0.6), from its
+   * first step at the top; the outline, the minimap and scrolling reach the rest. */
+  const fitToWidth = () => {
+    const box = canvas.current?.getBoundingClientRect();
+    const nodes = flow.getNodes();
+    if (!box || nodes.length === 0) return;
+    const bounds = flow.getNodesBounds(nodes);
+    const zoom = Math.min(1, Math.max(0.6, (box.width - 48) / Math.max(bounds.width, 1)));
+    const fits = bounds.height * zoom <= box.height - 48;
+    void flow.setViewport({
+      x: (box.width - bounds.width * zoom) / 2 - bounds.x * zoom,
+      y: fits ? (box.height - bounds.height * zoom) / 2 - bounds.y * zoom : 24 - bounds.y * zoom,
+      zoom,
+    });
+  };
+
   const select = (id: string) => {
     setSelected(id);
     const node = graph.nodes.find(n => n.id === id);
@@ -182,7 +199,7 @@ export function ProcedureEditor({ session, region, editor, setEditor, vocabulary
         ))}
       </div>
       <Problems errors={errors} steps={steps} onSelect={select} />
-      <div className="canvas" data-testid="canvas"
+      <div className="canvas" data-testid="canvas" ref={canvas}
            onDragOver={e => { if (e.dataTransfer.types.includes(stepKindType)) { e.preventDefault(); e.dataTransfer.dropEffect = "copy"; } }}
            onDrop={e => {
              const kind = e.dataTransfer.getData(stepKindType);
@@ -195,7 +212,8 @@ export function ProcedureEditor({ session, region, editor, setEditor, vocabulary
           onNodesChange={onNodesChange} onEdgesChange={onEdgesChange} onConnect={onConnect}
           onNodeClick={(_, node) => setSelected(node.id)} onPaneClick={() => setSelected(null)}
           onNodeDragStart={() => history(checkpoint)}
-          deleteKeyCode={["Delete", "Backspace"]} fitView minZoom={0.2}
+          deleteKeyCode={["Delete", "Backspace"]} minZoom={0.2}
+          onInit={() => requestAnimationFrame(fitToWidth)}
           defaultEdgeOptions={{ type: "smoothstep" }}>
           <Background />
           <Controls showInteractive={false} />
