@@ -43,17 +43,30 @@ export function AdminPage({ session, onBack, onCalendars }: { session: Session; 
   );
 }
 
-function useRegionList(session: Session): [Region[], () => void] {
+/** The regions the service gives (down to the levels that fit one answer), and those below a region fetched as it opens. */
+function useRegionList(session: Session): [Region[], () => void, (under: string) => void] {
   const [regions, setRegions] = useState<Region[]>([]);
-  const load = () => { request<Region[]>("GET", "/api/regions", session.accessToken).then(setRegions).catch(() => undefined); };
+  const merge = (more: Region[]) => setRegions(current => {
+    const all = new Map(current.map(r => [r.code, r]));
+    more.forEach(r => all.set(r.code, r));
+    return [...all.values()].sort((a, b) => a.code.localeCompare(b.code));
+  });
+  const load = () => { request<Region[]>("GET", "/api/regions", session.accessToken).then(merge).catch(() => undefined); };
+  const below = (under: string) => {
+    request<Region[]>("GET", `/api/regions?under=${encodeURIComponent(under)}`, session.accessToken).then(merge).catch(() => undefined);
+  };
   useEffect(load, [session.accessToken]);
-  return [regions, load];
+  return [regions, load, below];
 }
 
 function RegionsTab({ session }: { session: Session }) {
   const token = session.accessToken;
-  const [regions, reload] = useRegionList(session);
+  const [regions, reload, fetchBelow] = useRegionList(session);
   const [selected, setSelected] = useState(session.user.regionCode);
+  const open = (code: string) => {
+    setSelected(code);
+    if (code.length < 12 && !regions.some(r => r.parentCode === code)) fetchBelow(code);
+  };
   const [child, setChild] = useState({ code: "", name: "" });
   const [standard, setStandard] = useState({ urbanMonthly: "", ruralMonthly: "", effectiveFrom: "" });
   const [standards, setStandards] = useState<{ current?: { urbanMonthly: number; ruralMonthly: number; effectiveFrom: string; regionCode: string } | null;
@@ -77,14 +90,17 @@ function RegionsTab({ session }: { session: Session }) {
     }));
   }); };
 
-  const Tree = ({ code, depth }: { code: string; depth: number }) => (
-    <ul role={depth === 0 ? "tree" : "group"} aria-label={depth === 0 ? "行政区划" : undefined}>
+  // A render function, not a component: a component defined here would be a new type on every render, and the
+  // focused node's button would be thrown away under the keyboard.
+  const tree = (code: string, depth: number) => (
+    <ul aria-label={depth === 0 ? "行政区划" : undefined}>
       {children(code).map(r => (
-        <li key={r.code} role="treeitem" aria-selected={selected === r.code} aria-expanded={selected.startsWith(r.code) ? true : undefined}>
-          <button className={selected === r.code ? "tree-node selected" : "tree-node"} onClick={() => setSelected(r.code)}>
+        <li key={r.code}>
+          <button className={selected === r.code ? "tree-node selected" : "tree-node"} aria-pressed={selected === r.code}
+                  aria-expanded={r.code.length < 12 ? selected.startsWith(r.code) : undefined} onClick={() => open(r.code)}>
             {r.name} <span className="muted">{levelLabel(r.level)} · {r.code}</span>
           </button>
-          {selected.startsWith(r.code) && r.code.length < 12 && <Tree code={r.code} depth={depth + 1} />}
+          {selected.startsWith(r.code) && r.code.length < 12 && tree(r.code, depth + 1)}
         </li>
       ))}
     </ul>
@@ -92,7 +108,7 @@ function RegionsTab({ session }: { session: Session }) {
   const nextLength = selected.length === 0 ? 2 : selected.length === 2 ? 4 : selected.length === 4 ? 6 : selected.length === 6 ? 9 : 12;
   return (
     <div className="admin-grid">
-      <section aria-label="区划树" className="tree"><Tree code={session.user.regionCode.length === 0 ? "" : names.get(session.user.regionCode)?.parentCode ?? ""} depth={0} /></section>
+      <section aria-label="区划树" className="tree">{tree(session.user.regionCode.length === 0 ? "" : names.get(session.user.regionCode)?.parentCode ?? "", 0)}</section>
       <section aria-label="所选区划">
         <h2>{selected ? regionPath(names, selected) : "全国"}</h2>
         {selected.length < 12 && (
@@ -140,9 +156,15 @@ function UsersTab({ session }: { session: Session }) {
   useEffect(load, [token]);
   const grantable = roleNames.filter(r => r !== "system-admin" || session.user.roles.includes("system-admin"));
 
+  const [changing, setChanging] = useState<string | null>(null);
+  // One change at a time per screen: each PATCH carries the whole role list, and a second sent before the first answered
+  // would carry a list without the first's role.
   const change = (user: User, body: Record<string, unknown>) => guard(async () => {
-    const changed = await request<User>("PATCH", `/api/admin/users/${user.username}`, token, body);
-    setUsers(users.map(u => u.username === user.username ? changed : u));
+    setChanging(user.username);
+    try {
+      const changed = await request<User>("PATCH", `/api/admin/users/${user.username}`, token, body);
+      setUsers(current => current.map(u => u.username === user.username ? changed : u));
+    } finally { setChanging(null); }
   });
   const create = (e: FormEvent) => { e.preventDefault(); void guard(async () => {
     await request("POST", "/api/admin/users", token, draft);
@@ -165,7 +187,7 @@ function UsersTab({ session }: { session: Session }) {
                   <fieldset className="roles">
                     <legend>{u.displayName} 的角色</legend>
                     {grantable.map(r => (
-                      <label key={r} className="check"><input type="checkbox" checked={u.roles.includes(r)} disabled={u.username === session.user.username}
+                      <label key={r} className="check"><input type="checkbox" checked={u.roles.includes(r)} disabled={u.username === session.user.username || changing !== null}
                         onChange={e => void change(u, { roles: e.target.checked ? [...u.roles, r] : u.roles.filter(x => x !== r) })} /> {roleLabel(r)}</label>
                     ))}
                   </fieldset>
@@ -186,6 +208,7 @@ function UsersTab({ session }: { session: Session }) {
         <label>用户名<input value={draft.username} onChange={e => setDraft({ ...draft, username: e.target.value })} autoComplete="off" required /></label>
         <label>初始密码（至少 8 位）<input type="password" value={draft.password} onChange={e => setDraft({ ...draft, password: e.target.value })} autoComplete="new-password" required /></label>
         <label>所属区划<select value={draft.regionCode} onChange={e => setDraft({ ...draft, regionCode: e.target.value })}>
+          {session.user.regionCode === "" && <option value="">全国（仅用于系统管理员）</option>}
           {regions.filter(r => r.code.startsWith(session.user.regionCode)).map(r => <option key={r.code} value={r.code}>{regionPath(names, r.code)}</option>)}
         </select></label>
         <fieldset className="roles"><legend>角色</legend>

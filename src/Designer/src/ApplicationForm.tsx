@@ -15,23 +15,33 @@ interface Definition { key: string; name: string; regionCode: string; intake?: I
 type Values = Record<string, unknown>;
 const assetNames: [string, string][] = [["cash", "现金"], ["deposits", "存款"], ["securities", "有价证券"], ["claims", "债权"]];
 
-/** What the field holds as the official typed it, in the JSON the service reads (numbers as numbers, ticks as booleans). */
-function parse(field: FormField, text: unknown): unknown {
-  if (field.type === "boolean") return text === true;
-  if (typeof text !== "string") return text;
-  if (text.trim() === "") return undefined;
-  if (["number", "integer", "money"].includes(field.type)) return Number(text);
-  return text.trim();
+/** Digits as a Chinese input method may give them (２０００, １２．５) read as the digits they are. */
+const halfWidth = (text: string) => text.replace(/[０-９．]/g, c => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).trim();
+const isNumeric = (field: FormField) => ["number", "integer", "money"].includes(field.type);
+
+/** What the field holds as the official typed it, in the JSON the service reads (numbers as numbers, ticks as booleans,
+ * list items field by field). Text that is no number goes as text, so the service refuses it rather than reading nothing. */
+function parse(field: FormField, value: unknown): unknown {
+  if (field.type === "boolean") return value === true;
+  if (field.type === "list" && Array.isArray(value)) {
+    return value.map(item => Object.fromEntries((field.fields ?? []).map(part => [part.field, parse(part, (item as Values)[part.field])])));
+  }
+  if (typeof value !== "string") return value;
+  const text = halfWidth(value);
+  if (text === "") return undefined;
+  if (isNumeric(field)) return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+  return text;
 }
 
 /** The problem the official can see before sending (the service decides; this only saves a round trip). */
 function localProblem(field: FormField, text: unknown): string | null {
   if (field.type === "idNumber" && typeof text === "string" && text !== "") return idNumberProblem(text);
-  if (["number", "integer", "money"].includes(field.type) && typeof text === "string" && text.trim() !== "") {
-    const n = Number(text);
-    if (Number.isNaN(n)) return "应为数字";
+  if (isNumeric(field) && typeof text === "string" && text.trim() !== "") {
+    const typed = halfWidth(text);
+    if (!/^-?\d+(\.\d+)?$/.test(typed)) return "应为数字";
+    const n = Number(typed);
     if (field.type === "integer" && !Number.isInteger(n)) return "应为整数";
-    if (field.type === "money" && Math.round(n * 100) !== n * 100) return "最多两位小数";
+    if (field.type === "money" && !/^\d+(\.\d{1,2})?$/.test(typed)) return "应为不小于 0、最多两位小数的金额";
     if (field.min != null && n < field.min) return `不能小于 ${field.min}${field.unit ?? ""}`;
     if (field.max != null && n > field.max) return `不能大于 ${field.max}${field.unit ?? ""}`;
   }
@@ -134,7 +144,7 @@ export function ApplicationForm({ session, onFiled, onClose }: { session: Sessio
           if (i === 0) { member.name = applicant.name; member.idNumber = applicant.idNumber; member.relation = "self"; }
           return member;
         }),
-        ...(intake.assets ? { assets: Object.fromEntries(assetNames.map(([n]) => [n, assets[n] ? Number(assets[n]) : 0])) } : {}),
+        ...(intake.assets ? { assets: Object.fromEntries(assetNames.map(([n]) => [n, parse({ field: n, label: n, type: "money" }, assets[n]) ?? 0])) } : {}),
       };
     }
     try {

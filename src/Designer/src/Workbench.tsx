@@ -92,7 +92,7 @@ export function Workbench({ session, onLogout, onDesigner, onCases, onAdmin, onP
       {emergency && <EmergencyForm session={session} onClose={() => setEmergency(false)} />}
       {applying && <ApplicationForm session={session} onClose={() => setApplying(false)} onFiled={id => { setApplying(false); onCases(id); }} />}
       {!emergency && !applying && !current && (
-        <section className="detail empty-detail" aria-label="任务详情"><p className="muted">选择左侧的待办查看案件并办理{mayAccept ? "，或点“受理申请”登记新的申请" : ""}。</p></section>
+        <section className="detail empty-detail" aria-label="任务详情"><p className="muted">选择一条待办查看案件并办理{mayAccept ? "，或点“受理申请”登记新的申请" : ""}。</p></section>
       )}
       {!emergency && !applying && current && <TaskDetail key={current.id} task={current} session={session} onDone={() => setSelected(null)} />}
     </div>

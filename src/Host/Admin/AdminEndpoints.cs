@@ -39,6 +39,8 @@ public static class AdminEndpoints
         app.MapGet("/api/regions", ListRegions).WithTags("Administration").RequireAuthorization();
     }
 
+    public const int MaxRegions = 20_000;
+
     /// <summary>The regions under <paramref name="under"/> (the caller's own region when absent or outside it), with the
     /// caller's region and those above it, so every code the caller meets has its name.</summary>
     private static async Task<Ok<RegionView[]>> ListRegions(string? under, HttpContext http, WorkflowDb db, CancellationToken ct)
@@ -46,8 +48,18 @@ public static class AdminEndpoints
         var actor = http.User.Actor();
         var scope = under is { Length: > 0 } && under.StartsWith(actor.RegionCode, StringComparison.Ordinal) ? under : actor.RegionCode;
         var above = RegionCode.SelfAndAncestors(actor.RegionCode).ToList();
-        var regions = await db.Regions.AsNoTracking().Where(r => r.Code.StartsWith(scope) || above.Contains(r.Code))
-            .OrderBy(r => r.Code).Take(20_000).ToListAsync(ct);
+        // A country or a large province holds more villages than a page can use: the deepest levels that stay within
+        // MaxRegions are given, and a client asks for the rest below a region as it opens it (?under=).
+        var below = db.Regions.AsNoTracking().Where(r => r.Code.StartsWith(scope));
+        var depth = 12;
+        foreach (var length in new[] { 12, 9, 6, 4, 2 })
+        {
+            depth = length;
+            if (length <= scope.Length + 2 || await below.CountAsync(r => r.Code.Length <= length, ct) <= MaxRegions) break;
+        }
+        var regions = await db.Regions.AsNoTracking()
+            .Where(r => (r.Code.StartsWith(scope) && r.Code.Length <= depth) || above.Contains(r.Code))
+            .OrderBy(r => r.Code).Take(MaxRegions + above.Count).ToListAsync(ct);
         return TypedResults.Ok(regions.Select(View).ToArray());
     }
 

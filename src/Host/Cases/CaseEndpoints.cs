@@ -58,7 +58,8 @@ public static class CaseEndpoints
             if (status is { Length: > 0 }) query = query.Where(c => c.Status == status);
             var search = q?.Trim() ?? "";
             if (search.Length > MaxSearchLength) throw new InvalidInput("q", $"最多 {MaxSearchLength} 个字符 (at most {MaxSearchLength} characters)");
-            if (IsIdFragment(search)) return TypedResults.Ok(await ByIdFragmentAsync(query, search.ToUpperInvariant(), p, size, ct));
+            if (IsIdFragment(search))
+                return TypedResults.Ok(await ByIdAsync(db, query, IdQuery.Of(search.ToUpperInvariant(), actor), p, size, ct));
             if (search.Length > 0) query = query.Where(c => c.ApplicantName.Contains(search));
             var total = await query.CountAsync(ct);
             var items = await query.OrderByDescending(c => c.CreatedAt).Skip((p - 1) * size).Take(size).ToListAsync(ct);
@@ -75,17 +76,40 @@ public static class CaseEndpoints
     private static bool IsIdFragment(string q) =>
         q.Length >= 4 && q.All(c => char.IsAsciiDigit(c) || c is 'x' or 'X' or '*') && q.Any(char.IsAsciiDigit);
 
-    private static async Task<Page<CaseSummary>> ByIdFragmentAsync(IQueryable<CaseRecord> query, string fragment, int page, int size,
+    /// <summary>What an ID search may ask. Everyone: the whole number, its masked form (the first six and last four a list
+    /// shows) or its last four. Any other run of digits only for the roles that may see whole numbers: otherwise a run of
+    /// guesses would read a masked number back digit by digit.</summary>
+    private sealed record IdQuery(string? Whole, string? Prefix, string? Suffix, string? Inside)
+    {
+        public static IdQuery Of(string q, Actor actor)
+        {
+            if (q.Length == 18 && !q.Contains('*')) return new(q, null, null, null);
+            var parts = q.Split('*', StringSplitOptions.RemoveEmptyEntries);
+            if (q.Contains('*') && parts is [{ Length: 6 } first, { Length: 4 } last] && q.StartsWith(first) && q.EndsWith(last))
+                return new(null, first, last, null);
+            if (!q.Contains('*') && q.Length == 4) return new(null, null, q, null);
+            if (!q.Contains('*') && Disclosure.MaySeeFullIdNumber(actor)) return new(null, null, null, q);
+            throw new InvalidInput("q", "请输入完整身份证号码、其后四位，或列表中显示的遮挡号码（前六位与后四位）" +
+                                        " (the whole ID number, its last four digits, or its masked form)");
+        }
+
+        public bool Matches(string id) =>
+            Whole is not null ? id == Whole
+            : Prefix is not null ? id.StartsWith(Prefix, StringComparison.Ordinal) && id.EndsWith(Suffix!, StringComparison.Ordinal)
+            : Suffix is not null ? id.EndsWith(Suffix, StringComparison.Ordinal)
+            : id.Contains(Inside!, StringComparison.Ordinal);
+    }
+
+    private static async Task<Page<CaseSummary>> ByIdAsync(WorkflowDb db, IQueryable<CaseRecord> query, IdQuery id, int page, int size,
         CancellationToken ct)
     {
-        // A masked number (220102********1234) matches on the digits it shows, first six and last four.
-        var parts = fragment.Split('*', StringSplitOptions.RemoveEmptyEntries);
-        bool Matches(string id) => parts.Length == 2 && fragment.Contains('*')
-            ? id.StartsWith(parts[0], StringComparison.Ordinal) && id.EndsWith(parts[1], StringComparison.Ordinal)
-            : id.Contains(parts.Length == 1 ? parts[0] : fragment, StringComparison.Ordinal);
-        var window = await query.OrderByDescending(c => c.CreatedAt).Take(IdSearchWindow).ToListAsync(ct);
-        var matched = window.Where(c => Matches(c.ApplicantIdNumber)).ToList();
-        return new Page<CaseSummary>(matched.Skip((page - 1) * size).Take(size).Select(CaseViews.Summary).ToList(), matched.Count, page, size);
+        // Only the number is read (and opened) for the window, not the sealed documents of every case in it.
+        var window = await query.OrderByDescending(c => c.CreatedAt).Take(IdSearchWindow)
+            .Select(c => new { c.Id, c.ApplicantIdNumber }).ToListAsync(ct);
+        var matched = window.Where(c => id.Matches(c.ApplicantIdNumber)).Select(c => c.Id).ToList();
+        var shown = matched.Skip((page - 1) * size).Take(size).ToList();
+        var items = await db.Cases.AsNoTracking().Where(c => shown.Contains(c.Id)).ToListAsync(ct);
+        return new Page<CaseSummary>(items.OrderByDescending(c => c.CreatedAt).Select(CaseViews.Summary).ToList(), matched.Count, page, size);
     }
 
     /// <summary>Cases in the caller's region, and — for village staff entrusted by a township — the cases filed

@@ -118,7 +118,9 @@ public static class IntakeChecks
             case FormFieldTypes.IdNumber:
                 return IdNumber.Problem(Text(value), today) is { } idProblem ? $"：{idProblem}" : null;
             case FormFieldTypes.Phone:
-                return Text(value) is { Length: >= 7 and <= 20 } phone && phone.All(c => char.IsAsciiDigit(c) || c == '-') ? null : "应为 7–20 位电话号码";
+                // As the service takes an applicant's phone anywhere: digits with + - and spaces, as people write them.
+                return Text(value) is { Length: <= 20 } phone && phone.All(c => char.IsAsciiDigit(c) || c is '-' or '+' or ' ')
+                       && phone.Count(char.IsAsciiDigit) >= 7 ? null : "应为电话号码（至少 7 位数字，最多 20 个字符）";
             case FormFieldTypes.BankAccount:
                 return Text(value) is { Length: >= 10 and <= 30 } account && account.All(char.IsAsciiDigit) ? null : "应为 10–30 位数字的银行账号";
             case FormFieldTypes.List:

@@ -141,7 +141,7 @@ public sealed class DemoTests : HostedTest
         await ShotAsync(admin, "designer-desktop");
         await admin.GetByRole(AriaRole.Button, new() { Name = "工作台" }).ClickAsync();
         await admin.GetByRole(AriaRole.Button, new() { Name = "系统管理" }).ClickAsync();
-        await Expect(admin.GetByRole(AriaRole.Tree)).ToContainTextAsync("吉林省");
+        await Expect(admin.GetByRole(AriaRole.Region, new() { Name = "区划树" })).ToContainTextAsync("吉林省");
         await admin.GetByRole(AriaRole.Button, new() { Name = "长春市" }).ClickAsync();
         await admin.GetByRole(AriaRole.Button, new() { Name = "南关区" }).ClickAsync();
         await Expect(admin.GetByText("现行：城市 760 元，农村 530 元")).ToBeVisibleAsync();

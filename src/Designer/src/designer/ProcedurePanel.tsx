@@ -140,8 +140,8 @@ function IntakeEditor({ intake, advanced, onChange }: { intake?: Intake; advance
       <label className="field"><span>填写说明</span><input value={f.help ?? ""} onChange={e => edit(which, i, { ...f, help: e.target.value || undefined })} /></label>
       {f.type === "choice" && (
         <label className="field"><span>选项（每行“值=名称”）</span>
-          <textarea rows={3} value={(f.options ?? []).map(o => `${o.value}=${o.label}`).join("\n")}
-            onChange={e => edit(which, i, { ...f, options: e.target.value.split("\n").filter(Boolean).map(line => {
+          <textarea rows={3} defaultValue={(f.options ?? []).map(o => `${o.value}=${o.label}`).join("\n")}
+            onBlur={e => edit(which, i, { ...f, options: e.target.value.split("\n").filter(line => line.trim()).map(line => {
               const [value, ...label] = line.split("=");
               return { value: value.trim(), label: (label.join("=") || value).trim() };
             }) })} /></label>
