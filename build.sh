@@ -34,6 +34,13 @@ case "${1:-test}" in
     (cd src/Designer && npm install --no-audit --no-fund --no-save)
     # Built here, not only inside the Host's build (which goes on without it): a type error fails the run.
     (cd src/Designer && npm run build)
+    # The built workbench is committed (src/Host/wwwroot), so that running the service needs nothing but .NET: a change
+    # to the front end's sources without its rebuilt files fails here.
+    if git rev-parse --is-inside-work-tree >/dev/null 2>&1 && [ -n "$(git status --porcelain -- src/Host/wwwroot)" ]; then
+      git status --short -- src/Host/wwwroot
+      echo "src/Host/wwwroot differs from the front end's sources: commit the files 'npm run build' wrote there." >&2
+      exit 1
+    fi
     dotnet restore Workflow.sln
     dotnet test Workflow.sln
     ;;
