@@ -1,7 +1,7 @@
 import { Handle, Position, type NodeProps } from "@xyflow/react";
 import type { Step } from "./definition";
 import { slotsOf, type StepNode } from "./graph";
-import { kindLabel, levelLabel, roleLabel, timeoutLabel } from "../words";
+import { endStatusLabel, kindLabel, levelLabel, procedureLabel, roleLabel, stepActionLabel, timeoutLabel } from "../words";
 
 export type DrawnStep = StepNode & { data: StepNode["data"] & { errors: string[]; isStart: boolean } };
 
@@ -16,9 +16,10 @@ function summary(step: Step): string {
     case "notice": return `公示 ${step.workingDays ?? "?"} 个工作日`;
     case "timer": return step.period === "monthly" ? "等到下月" : `等待 ${step.workingDays ?? "?"} 个工作日`;
     case "payment": return `金额：${step.amount ?? ""}${step.period === "monthly" ? "（按月）" : ""}`;
-    case "action": return step.rule ? `${step.action} · ${step.rule}` : step.action ?? "";
-    case "subprocedure": return `子流程 ${step.procedure ?? ""}`;
-    case "end": return step.status ?? "";
+    // Words on the card; the identifiers are in the step's properties (and the definition's JSON).
+    case "action": return stepActionLabel(step.action ?? "");
+    case "subprocedure": return `子流程：${procedureLabel(step.procedure ?? "")}`;
+    case "end": return endStatusLabel(step.status ?? "");
     default: return "";
   }
 }
