@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { ApiError, request, type CaseView, type Session } from "./api";
+import { ApiError, intakeRoles, request, type CaseView, type Session } from "./api";
 import { ProblemView } from "./ProblemView";
 import { regionPath, useRegions } from "./regions";
 import { actionLabel, basisText, deadlineText, outcomeLabel, paymentStatusLabel, procedureLabel, roleLabel, statusLabel } from "./words";
@@ -11,7 +11,6 @@ interface CasePageView extends CaseView {
 }
 interface AuditCheck { valid: boolean; rows: number; brokenAtVersion?: number | null }
 
-const intakeRoles = ["village-caseworker", "township-officer", "township-approver"];
 const when = (at: string) => new Date(at).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai" });
 
 /** 案件详情: the whole case — applicant, decision, benefit, payments, open tasks, history, complaints, its audit check —

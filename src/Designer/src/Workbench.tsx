@@ -1,13 +1,11 @@
 import { useEffect, useMemo, useState } from "react";
-import { request, type Session, type Task } from "./api";
+import { intakeRoles, request, type Session, type Task } from "./api";
 import { connectInbox } from "./live";
 import { EmergencyForm, emergencyRoles } from "./EmergencyForm";
 import { TaskDetail } from "./TaskDetail";
 import { ApplicationForm } from "./ApplicationForm";
 import { regionName, regionPath, useRegions } from "./regions";
 import { deadlineText, procedureLabel, provisionalHint, roleLabel } from "./words";
-
-export const intakeRoles = ["village-caseworker", "township-officer", "township-approver"];
 
 type Filter = "all" | "overdue" | "mine";
 
@@ -78,8 +76,8 @@ export function Workbench({ session, onLogout, onDesigner, onCases, onAdmin, onP
             <li key={t.id} data-testid="task" data-step={t.step}
                 className={[t.overdue ? "overdue" : "", t.id === selected ? "selected" : ""].join(" ")}
                 onClick={() => { setSelected(t.id); setEmergency(false); setApplying(false); }}>
-              <button className="row-button" onClick={() => { setSelected(t.id); setEmergency(false); setApplying(false); }}
-                      aria-current={t.id === selected ? "true" : undefined}>
+              {/* For the keyboard: Enter on the button is a click, which the row handles. */}
+              <button className="row-button" aria-current={t.id === selected ? "true" : undefined}>
                 <span className="applicant">{t.applicant ? <>{t.applicant.name} <span className="muted">{t.applicant.idNumber}</span></> : null}</span>
                 <span className="title">{t.name}</span>
               </button>

@@ -10,6 +10,10 @@ export interface Task {
   applicant?: { name: string; idNumber: string } | null;
 }
 
+/** The roles that accept applications (the service's Roles.CaseIntake): they file cases and withdraw them. */
+export const intakeRoles = ["village-caseworker", "township-officer", "township-approver", "county-officer", "county-approver",
+  "emergency-responder", "system-admin"];
+
 export interface Region { code: string; name: string; parentCode?: string | null; level: string }
 
 export interface HistoryEntry { at: string; actor: string; step: string; action: string; outcome?: string; comment?: string; details?: unknown }
