@@ -73,7 +73,7 @@ public static class IntakeChecks
     public static void Collect(IntakeForm? form, JsonObject root, DateOnly today, FieldErrors errors)
     {
         if (form is null) return;
-        foreach (var field in form.Fields) Check(field, Resolve(root, field.Field), field.Field, today, errors);
+        foreach (var field in form.Fields) Check(field, FieldPaths.Resolve(root, field.Field), field.Field, today, errors);
         if (form.Members is not { } memberFields) return;
         // Whether members must be listed at all is the procedure's rule (rules: household.members), not the form's.
         if ((root["household"] as JsonObject)?["members"] is not JsonArray members) return;
@@ -146,8 +146,13 @@ public static class IntakeChecks
         // Read from the JSON text: a value built in code (an int) does not convert with TryGetValue<decimal> as a parsed one does.
         value is JsonValue v && v.GetValueKind() == JsonValueKind.Number
             && decimal.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : null;
+}
 
-    private static JsonNode? Resolve(JsonObject root, string path)
+/// <summary>A field's path (<c>data.employer.name</c>) read from an application's {applicant, household, data}: the one
+/// reading shared by a definition's rules and its form.</summary>
+public static class FieldPaths
+{
+    public static JsonNode? Resolve(JsonObject root, string path)
     {
         JsonNode? node = root;
         foreach (var part in path.Split('.'))

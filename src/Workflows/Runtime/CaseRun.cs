@@ -199,7 +199,7 @@ internal sealed partial class CaseRun : IStepEffects
             try
             {
                 if (rule.When is not null && !Holds(rule.When)) continue;
-                var value = _input is not null ? _input[rule.Field] : Resolve(_root, rule.Field);
+                var value = _input is not null ? _input[rule.Field] : FieldPaths.Resolve(_root, rule.Field);
                 var missing = value is null || (value is JsonValue v && v.GetValueKind() == JsonValueKind.String && string.IsNullOrWhiteSpace(v.GetValue<string>()));
                 if (missing)
                 {
@@ -215,13 +215,6 @@ internal sealed partial class CaseRun : IStepEffects
         }
     }
 
-    private static JsonNode? Resolve(JsonObject root, string path)
-    {
-        JsonNode? node = root;
-        foreach (var part in path.Split('.'))
-            node = node is JsonObject o ? o[part] : null;
-        return node;
-    }
 
     private ExpressionScope Scope() => _scope ??= new ExpressionScope(new JsonObject
     {
