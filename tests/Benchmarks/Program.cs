@@ -32,6 +32,8 @@ var statements = args.Contains("--statements");
 Program.HostDll = args.FirstOrDefault(a => a.StartsWith("--host=")) is { } h ? Path.GetFullPath(h["--host=".Length..]) : null;
 var rounds = args.FirstOrDefault(a => a.StartsWith("--rounds=")) is { } r ? int.Parse(r["--rounds=".Length..]) : 1;
 var hostCount = args.FirstOrDefault(a => a.StartsWith("--hosts=")) is { } hc ? int.Parse(hc["--hosts=".Length..]) : 1;
+// --pg=name=value (repeatable): a PostgreSQL setting for the throw-away cluster, as a deployment would set it.
+var pgSettings = args.Where(a => a.StartsWith("--pg=")).Select(a => a["--pg=".Length..]).ToArray();
 var others = new List<Process>();
 args = args.Where(a => !a.StartsWith("--")).ToArray();
 var mode = args.FirstOrDefault() ?? "throughput";
@@ -41,7 +43,9 @@ var cpu = File.Exists("/proc/cpuinfo")
     ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
     : "unknown CPU";
 Console.WriteLine($"Machine: {Environment.ProcessorCount} cores, {cpu}; .NET {Environment.Version}; mode {mode}");
-await using var cluster = statements ? await PostgresCluster.StartAsync(StatementStats.Settings) : await PostgresCluster.StartAsync();
+var clusterSettings = (statements ? StatementStats.Settings : []).Concat(pgSettings).ToArray();
+Console.WriteLine($"PostgreSQL: {(clusterSettings.Length == 0 ? "default settings" : string.Join(", ", clusterSettings))}");
+await using var cluster = await PostgresCluster.StartAsync(clusterSettings);
 Func<Task<double>>? pgbench = null;
 var mostStolen = 0.0; // the largest share of CPU the hypervisor took in any part of the run
 if (mode == "throughput")

@@ -52,6 +52,9 @@ public static class TimerWave
                           $"{p50.ToString("F1", CultureInfo.InvariantCulture)} s, p99 {p99.ToString("F1", CultureInfo.InvariantCulture)} s " +
                           $"(target p99 ≤ 60 s); {failed} failed or retried");
         Console.WriteLine($"CPU per timer: {used.Per((int)fired)}");
+        var size = await ScalarAsync(connection, "SELECT pg_database_size(current_database())");
+        await using (var buffers = new NpgsqlCommand("SHOW shared_buffers", connection))
+            Console.WriteLine($"database {size / 1024 / 1024:N0} MiB after the wave; shared_buffers {await buffers.ExecuteScalarAsync()}");
         if (stats is not null) await stats.PrintAsync((int)fired);
     }
 

@@ -374,28 +374,30 @@ public sealed partial class CaseEngine(WorkflowDb db, DefinitionCatalog catalog,
         return task.Id;
     }
 
-    private sealed record TimerOfCase(TimerRecord Timer, CaseRecord Case, TaskRecord? Task);
+    /// <summary>A due timer with its case and its task, as one statement read them; tracked by no context yet.</summary>
+    public sealed record DueTimer(TimerRecord Timer, CaseRecord Case, TaskRecord? Task);
 
-    // The timer, its case and its task in one statement, so in one snapshot: a timer read as pending belongs to the case's
-    // version read with it, and a command that moves that version meanwhile makes this one's save fail on the history row.
-    private static readonly PerModel<Func<WorkflowDb, Guid, DateTime, IAsyncEnumerable<TimerOfCase>>> DueTimerWithItsCase = new(() =>
-        EF.CompileAsyncQuery((WorkflowDb db, Guid timerId, DateTime now) =>
-            from timer in db.Timers
-            where timer.Id == timerId && timer.Status == TimerStatus.Pending && timer.DueAt <= now
-                  && (timer.RetryAt == null || timer.RetryAt <= now)
-            join c in db.Cases on timer.CaseId equals c.Id
-            from task in db.Tasks.Where(t => t.Id == timer.TaskId).DefaultIfEmpty()
-            select new TimerOfCase(timer, c, task)));
+    /// <summary>The timers of one claim that are still pending and due, each with its case and task, in one statement: a
+    /// claim's timers cost one read, not one each. Each row is one snapshot, so a timer read as pending belongs to the
+    /// case's version read with it; a command that moves that version before the timer fires makes the fire's save fail
+    /// on the history row, and the timer is read again next round.</summary>
+    public static Task<List<DueTimer>> ReadDueTimersAsync(WorkflowDb db, Guid[] timerIds, DateTime now, CancellationToken ct) =>
+        (from timer in db.Timers.AsNoTracking()
+         where timerIds.Contains(timer.Id) && timer.Status == TimerStatus.Pending && timer.DueAt <= now
+               && (timer.RetryAt == null || timer.RetryAt <= now)
+         join c in db.Cases on timer.CaseId equals c.Id
+         from task in db.Tasks.Where(t => t.Id == timer.TaskId).DefaultIfEmpty()
+         select new DueTimer(timer, c, task)).ToListAsync(ct);
 
-    /// <summary>Fires a timer if it is still pending and due at <paramref name="now"/>, as one command: its save moves the
-    /// case's version, so of two hosts firing the same timer (one whose claim ran out) only one save is kept. Returns
-    /// the timer fired, or null when it was fired, cancelled or moved later meanwhile.</summary>
-    public async Task<TimerRecord?> FireTimerAsync(Guid timerId, DateTime now, CancellationToken ct = default)
+    /// <summary>Fires a timer read by <see cref="ReadDueTimersAsync"/> as one command: its save moves the case's version
+    /// read with it, so of two hosts firing the same timer (one whose claim ran out) only one save is kept, and a timer
+    /// cancelled or moved meanwhile (by a command that moved the case) is refused as a concurrent change.</summary>
+    public async Task<TimerRecord> FireTimerAsync(DueTimer due, CancellationToken ct = default)
     {
-        TimerOfCase? due = null;
-        await foreach (var row in DueTimerWithItsCase.For(db)(db, timerId, now).WithCancellation(ct)) due = row;
-        if (due is null) return null;
         var (timer, record, task) = due;
+        db.Attach(record);
+        db.Attach(timer);
+        if (task is not null) db.Attach(task);
         timer.Status = TimerStatus.Fired;
         timer.FiredAt = Now;
         timer.ClaimedUntil = null;

@@ -9,8 +9,8 @@ namespace Workflows.Timers;
 /// Fires due timers through the command path, one command each. Due timers are claimed in batches
 /// (<see cref="TimerClaims"/>): on PostgreSQL one statement marks up to a batch of them as this worker's until the lease
 /// ends, skipping rows another worker is claiming, so several workers and hosts share a wave without contending for one
-/// row at a time. Each claimed timer is then fired as an official's command is run: one statement reads it (still
-/// pending and due) with its case and task, one save writes the case's new version with the timer, tasks, history and
+/// row at a time. One statement then reads the claimed timers still pending and due with their cases and tasks, and each
+/// is fired as an official's command is run: one save writes the case's new version with the timer, tasks, history and
 /// outbox, all or nothing. Exactly once comes from the save, not from a lock: it moves the case's version, and a second
 /// save from the same version (a host whose claim ran out, still firing) is refused by the history row's unique index.
 /// A crash leaves the timer pending, never half-fired; a command that fails leaves nothing, and the failure is written
@@ -28,10 +28,12 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
         {
             var batch = await ClaimAsync(skipped, ct);
             if (batch.Count == 0) return fired;
+            var due = (await ReadAsync(batch, ct)).ToDictionary(d => d.Timer.Id);
             foreach (var id in batch)
             {
                 if (ct.IsCancellationRequested) break;
-                switch (await FireAsync(id, ct))
+                var outcome = due.TryGetValue(id, out var timer) ? await FireAsync(timer, ct) : await GoneAsync([id], ct);
+                switch (outcome)
                 {
                     case Fire.Fired: fired++; break;
                     case Fire.Deferred or Fire.Failed: skipped.Add(id); break;
@@ -66,15 +68,31 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
             .OrderBy(t => t.DueAt).Select(t => t.Id).Take(claims.BatchSize).ToListAsync(ct);
     }
 
-    private async Task<Fire> FireAsync(Guid id, CancellationToken ct)
+    /// <summary>The claimed timers still pending and due, with their cases and tasks. If the read fails, the claims are
+    /// given back so that the next round (of any host) need not wait for the lease.</summary>
+    private async Task<List<CaseEngine.DueTimer>> ReadAsync(List<Guid> batch, CancellationToken ct)
     {
+        try
+        {
+            await using var db = openDb();
+            return await CaseEngine.ReadDueTimersAsync(db, batch.ToArray(), clock.GetUtcNow().UtcDateTime, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await GoneAsync(batch.ToArray(), ct);
+            throw;
+        }
+    }
+
+    private async Task<Fire> FireAsync(CaseEngine.DueTimer due, CancellationToken ct)
+    {
+        var id = due.Timer.Id;
         var now = clock.GetUtcNow().UtcDateTime;
         using var activity = Telemetry.Tracing.Source.StartActivity("timer fire");
         await using var db = openDb();
         try
         {
-            var timer = await engineFor(db).FireTimerAsync(id, now, ct);
-            if (timer is null) return await GoneAsync(id, ct);
+            var timer = await engineFor(db).FireTimerAsync(due, ct);
             outbox.Notify(); // the engine's own signal came before its save returned
             var lateness = now - timer.DueAt; // never negative: only timers due by now are fired
             activity?.SetTag("workflows.timer.kind", timer.Kind);
@@ -89,8 +107,8 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
             // Another command moved the case meanwhile (or another host fired this timer after its claim ran out);
             // nothing of this one was kept. A pending timer is tried next round. Any other refusal (a duplicate, a rule)
             // would refuse every round: it counts as a failed attempt.
-            await ReleaseClaimAsync(id, ct);
-            metrics.Deferred(db.ChangeTracker.Entries<TimerRecord>().Select(e => e.Entity).First(t => t.Id == id));
+            await ReleaseClaimsAsync([id], ct);
+            metrics.Deferred(due.Timer);
             return Fire.Deferred;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -102,22 +120,23 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
         }
     }
 
-    /// <summary>Fired, cancelled or moved later meanwhile: a moved one must not wait for the claim to run out. Releasing is
-    /// a courtesy, not the command: if it fails, the lease runs out instead, and nothing is counted against the timer.</summary>
-    private async Task<Fire> GoneAsync(Guid id, CancellationToken ct)
+    /// <summary>Fired, cancelled or moved later meanwhile (or not read at all): a moved one must not wait for the claim to
+    /// run out. Releasing is a courtesy, not the command: if it fails, the lease runs out instead, and nothing is counted
+    /// against the timers.</summary>
+    private async Task<Fire> GoneAsync(Guid[] ids, CancellationToken ct)
     {
-        try { await ReleaseClaimAsync(id, ct); }
+        try { await ReleaseClaimsAsync(ids, ct); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning(e, "Timer {Timer}: its claim could not be given back; it runs out instead", id);
+            logger.LogWarning(e, "{Count} timer claim(s), the first {Timer}, could not be given back; they run out instead", ids.Length, ids[0]);
         }
         return Fire.Gone;
     }
 
-    private async Task ReleaseClaimAsync(Guid id, CancellationToken ct)
+    private async Task ReleaseClaimsAsync(Guid[] ids, CancellationToken ct)
     {
         await using var db = openDb();
-        await db.Timers.Where(t => t.Id == id && t.ClaimedUntil != null)
+        await db.Timers.Where(t => ids.Contains(t.Id) && t.ClaimedUntil != null)
             .ExecuteUpdateAsync(s => s.SetProperty(t => t.ClaimedUntil, (DateTime?)null), ct);
     }
 
