@@ -99,6 +99,9 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
         b.Entity<CaseRecord>(e =>
         {
             e.ToTable("cases");
+            // Every command rewrites its case's row (version, hash) without touching an indexed column: room left on each
+            // page lets PostgreSQL write the new row beside the old one (a HOT update), with no new index entries.
+            e.HasStorageParameter("fillfactor", 85);
             e.Property(x => x.Version).IsConcurrencyToken();
             e.HasIndex(x => new { x.RegionCode, x.Procedure, x.Status });
         });
@@ -126,10 +129,14 @@ public abstract class WorkflowDb(DbContextOptions options) : DbContext(options)
         b.Entity<TimerRecord>(e =>
         {
             e.ToTable("timers");
-            e.HasIndex(x => new { x.Status, x.DueAt });
+            // A claim rewrites the row with its lease only (a HOT update where the page has room); firing moves it out of
+            // the pending index, which holds the timers still to fire, not every timer the service ever fired.
+            e.HasStorageParameter("fillfactor", 85);
+            e.HasIndex(x => x.DueAt, "IX_timers_pending").HasFilter("status = 'pending'");
+            e.HasIndex(x => x.DueAt, "IX_timers_failed").HasFilter("status = 'failed'");
             e.HasIndex(x => x.CaseId);
             // Only the provisional ones (set on a year without holiday data): found again when that year is loaded.
-            e.HasIndex(x => x.DueAt).HasDatabaseName("IX_timers_provisional").HasFilter("due_at_provisional AND status = 'pending'");
+            e.HasIndex(x => x.DueAt, "IX_timers_provisional").HasFilter("due_at_provisional AND status = 'pending'");
         });
         b.Entity<PaymentRecord>(e =>
         {

@@ -51,11 +51,12 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
         var now = clock.GetUtcNow().UtcDateTime;
         var ids = skipped.ToArray();
         await using var db = openDb();
+        // 'pending' written out, not a parameter: the planner matches it to the pending timers' partial index only then.
         if (db.IsPostgres)
             return await db.Database.SqlQuery<Guid>($"""
                 WITH due AS (
                   SELECT id FROM timers
-                  WHERE status = {TimerStatus.Pending} AND due_at <= {now} AND (retry_at IS NULL OR retry_at <= {now})
+                  WHERE status = 'pending' AND due_at <= {now} AND (retry_at IS NULL OR retry_at <= {now})
                     AND (claimed_until IS NULL OR claimed_until <= {now}) AND NOT (id = ANY({ids}))
                   ORDER BY due_at LIMIT {claims.BatchSize} FOR UPDATE SKIP LOCKED)
                 UPDATE timers SET claimed_until = {now + claims.Lease} FROM due WHERE timers.id = due.id

@@ -434,6 +434,8 @@ namespace Workflows.Persistence.Migrations.Postgres
                     b.HasIndex("RegionCode", "Procedure", "Status");
 
                     b.ToTable("cases", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 85);
                 });
 
             modelBuilder.Entity("Workflows.Cases.HistoryRecord", b =>
@@ -1877,13 +1879,18 @@ namespace Workflows.Persistence.Migrations.Postgres
 
                     b.HasIndex("CaseId");
 
-                    b.HasIndex("DueAt")
-                        .HasDatabaseName("IX_timers_provisional")
+                    b.HasIndex(new[] { "DueAt" }, "IX_timers_failed")
+                        .HasFilter("status = 'failed'");
+
+                    b.HasIndex(new[] { "DueAt" }, "IX_timers_pending")
+                        .HasFilter("status = 'pending'");
+
+                    b.HasIndex(new[] { "DueAt" }, "IX_timers_provisional")
                         .HasFilter("due_at_provisional AND status = 'pending'");
 
-                    b.HasIndex("Status", "DueAt");
-
                     b.ToTable("timers", (string)null);
+
+                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 85);
                 });
 #pragma warning restore 612, 618
         }
