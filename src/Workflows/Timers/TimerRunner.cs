@@ -29,10 +29,13 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
             var batch = await ClaimAsync(skipped, ct);
             if (batch.Count == 0) return fired;
             var due = (await ReadAsync(batch, ct)).ToDictionary(d => d.Timer.Id);
+            var moved = new HashSet<Guid>(); // the cases a fire of this batch moved
             foreach (var id in batch)
             {
                 if (ct.IsCancellationRequested) break;
-                var outcome = due.TryGetValue(id, out var timer) ? await FireAsync(timer, ct) : await GoneAsync([id], ct);
+                var timer = await RowOfAsync(id, due, moved, ct);
+                var outcome = timer is null ? await GoneAsync([id], ct) : await FireAsync(timer, ct);
+                if (outcome == Fire.Fired) moved.Add(timer!.Case.Id);
                 switch (outcome)
                 {
                     case Fire.Fired: fired++; break;
@@ -67,6 +70,16 @@ public sealed class TimerRunner(Func<WorkflowDb> openDb, Func<WorkflowDb, CaseEn
             .Where(t => t.Status == TimerStatus.Pending && t.DueAt <= now && (t.RetryAt == null || t.RetryAt <= now)
                         && !skipped.Contains(t.Id))
             .OrderBy(t => t.DueAt).Select(t => t.Id).Take(claims.BatchSize).ToListAsync(ct);
+    }
+
+    /// <summary>The timer's row read with its batch, or read again when a fire of this batch moved its case (two timers of
+    /// one case due at once): the batch's copy of that case is a version behind, and its save would be refused.</summary>
+    private async Task<CaseEngine.DueTimer?> RowOfAsync(Guid id, Dictionary<Guid, CaseEngine.DueTimer> due, HashSet<Guid> moved,
+        CancellationToken ct)
+    {
+        if (!due.TryGetValue(id, out var read)) return null;
+        if (!moved.Contains(read.Case.Id)) return read;
+        return (await ReadAsync([id], ct)).SingleOrDefault();
     }
 
     /// <summary>The claimed timers still pending and due, with their cases and tasks. If the read fails, the claims are
