@@ -50,16 +50,23 @@ public abstract class OutboxMigrationTests
         var paid = Assert.Single(rows[1].Events());
         Assert.Equal(("paymentRequested", PaymentId, 800.00m, "i1"), (paid.Type, paid.Payment!.Id, paid.Payment.Amount, paid.Payment.PaymentKey));
 
-        // A command's row with two events, then back to one row per event.
-        db.Outbox.Add(OutboxRecord.Of(CaseId, DateTime.UtcNow, [assigned with { Type = "taskRemoved" }, paid]));
+        // A command's row with three events (a removal as written before it kept only its audience, one as written now, a
+        // payment), then back to one row per event.
+        var removed = new OutboxEvent("taskRemoved", CaseId, Removed: new RemovedTask(TaskId, "220102001", "township", "township-officer"));
+        db.Outbox.Add(OutboxRecord.Of(CaseId, DateTime.UtcNow, [assigned with { Type = "taskRemoved" }, removed, paid]));
         await db.SaveChangesAsync();
         await migrator.MigrateAsync(before);
 
         var types = await db.Database.SqlQueryRaw<string>("SELECT type AS \"Value\" FROM outbox ORDER BY id").ToListAsync();
-        Assert.Equal(["taskAssigned", "paymentRequested", "taskRemoved", "paymentRequested"], types);
+        Assert.Equal(["taskAssigned", "paymentRequested", "taskRemoved", "taskRemoved", "paymentRequested"], types);
         var taskIds = await db.Database.SqlQueryRaw<string>(
             "SELECT coalesce(CAST(task_id AS TEXT), '-') AS \"Value\" FROM outbox ORDER BY id").ToListAsync();
-        Assert.Equal([TaskId.ToString(), "-", TaskId.ToString(), "-"], taskIds.Select(t => t.ToLowerInvariant()));
+        Assert.Equal([TaskId.ToString(), "-", TaskId.ToString(), TaskId.ToString(), "-"], taskIds.Select(t => t.ToLowerInvariant()));
+        var regions = await db.Database.SqlQueryRaw<string>("SELECT region_code AS \"Value\" FROM outbox ORDER BY id").ToListAsync();
+        Assert.Equal(["220102001", "", "220102001", "220102001", ""], regions);
+        var payments = await db.Database.SqlQueryRaw<string>(
+            "SELECT payload_json AS \"Value\" FROM outbox WHERE type = 'paymentRequested' ORDER BY id").ToListAsync();
+        Assert.All(payments, p => Assert.Contains("\"paymentkey\":\"i1\"", p.Replace(" ", "").ToLowerInvariant()));
     }
 }
 

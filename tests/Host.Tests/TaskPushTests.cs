@@ -1,5 +1,8 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Host.Tests.Support;
+using Workflows.Persistence;
+using Workflows.Tasks;
 using Workflows.Testing;
 
 namespace Workflows.Host.Tests;
@@ -101,5 +104,25 @@ public sealed class TaskPushTests(PostgresFixture postgres) : PostgresTest(postg
         Assert.Single(caseworker.Events, e => e.Type == "taskRemoved");
         Assert.Single(township.Events);
         await AssertEventsMatchInboxAsync(host, caseworker, township);
+    }
+
+    [Fact]
+    public async Task A_removal_written_with_the_whole_task_before_an_upgrade_is_still_pushed_as_its_id()
+    {
+        var (host, server, _) = await StartAsync();
+        await using var caseworker = await TaskListener.ConnectAsync(server, Seed.Caseworker);
+        await using var westCaseworker = await TaskListener.ConnectAsync(server, "caseworker-west");
+        var (caseId, taskId) = (Guid.NewGuid(), Guid.NewGuid());
+        var task = new TaskView(taskId, caseId, "migrant-worker-aid", "village-check", "村（社区）调查核实", "village-caseworker",
+            "village", Seed.Village, DateTime.UtcNow, null, false, false, null, ["confirm"], "open", false, null);
+        await using (var db = host.Services.GetRequiredService<Func<WorkflowDb>>()())
+        {
+            db.Outbox.Add(OutboxRecord.Of(caseId, DateTime.UtcNow, [new OutboxEvent("taskRemoved", caseId, task)]));
+            await db.SaveChangesAsync();
+        }
+
+        await caseworker.WaitForAsync(e => e.Type == "taskRemoved" && e.TaskId == taskId.ToString());
+        await Task.Delay(500); // one send reaches every group of the audience together
+        Assert.Empty(westCaseworker.Events);
     }
 }

@@ -103,10 +103,14 @@ public sealed class OutboxDispatcher(Func<WorkflowDb> openDb, IHubContext<TaskHu
 
     private Task SendAsync(OutboxEvent notification, CancellationToken ct)
     {
+        // A row written before removals kept only their audience holds the whole task.
+        var removed = notification.Removed ?? (notification.Type == "taskRemoved" && notification.Task is { } t
+            ? new RemovedTask(t.Id, t.RegionCode, t.Level, t.Role) : null);
+        if (removed is not null) return AudienceOf(removed.RegionCode, removed.Level, removed.Role).SendAsync("taskRemoved", removed.Id, ct);
         if (notification.Task is not { } task) return Task.CompletedTask; // not for the inboxes (a payment to make)
-        var audience = hub.Clients.Groups(TaskAccess.AudienceOf(task.RegionCode, task.Level, task.Role).ToList());
-        return notification.Type == "taskRemoved"
-            ? audience.SendAsync(notification.Type, task.Id, ct)
-            : audience.SendAsync(notification.Type, task, ct);
+        return AudienceOf(task.RegionCode, task.Level, task.Role).SendAsync(notification.Type, task, ct);
     }
+
+    private IClientProxy AudienceOf(string regionCode, string level, string role) =>
+        hub.Clients.Groups(TaskAccess.AudienceOf(regionCode, level, role).ToList());
 }

@@ -1,4 +1,6 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Workflows.Tasks;
 
 namespace Workflows.Persistence;
@@ -15,17 +17,28 @@ public sealed class OutboxRecord
     public string EventsJson { get; set; } = "[]";
     public DateTime? DispatchedAt { get; set; }
 
-    public static OutboxRecord Of(Guid caseId, DateTime at, IEnumerable<OutboxEvent> events) => new()
+    // Stored, not shown: Chinese text as UTF-8 rather than \u escapes, and no empty fields. Rows written before read the same.
+    private static readonly JsonSerializerOptions Stored = new(JsonSerializerOptions.Web)
     {
-        At = at, CaseId = caseId, EventsJson = JsonSerializer.Serialize(events, JsonSerializerOptions.Web),
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
-    public IReadOnlyList<OutboxEvent> Events() =>
-        JsonSerializer.Deserialize<List<OutboxEvent>>(EventsJson, JsonSerializerOptions.Web) ?? [];
+    public static OutboxRecord Of(Guid caseId, DateTime at, IEnumerable<OutboxEvent> events) => new()
+    {
+        At = at, CaseId = caseId, EventsJson = JsonSerializer.Serialize(events, Stored),
+    };
+
+    public IReadOnlyList<OutboxEvent> Events() => JsonSerializer.Deserialize<List<OutboxEvent>>(EventsJson, Stored) ?? [];
 }
 
-/// <summary>One notification: a task event for the officials' inboxes (API.md, Push), or a payment to make.</summary>
-public sealed record OutboxEvent(string Type, Guid CaseId, TaskView? Task = null, PaymentRequest? Payment = null);
+/// <summary>One notification: a task event for the officials' inboxes (API.md, Push), or a payment to make. A removed
+/// task is pushed as its id alone, so its event keeps only that and whose inboxes held it (<see cref="Removed"/>), not the
+/// whole task: an escalation's row then stays small enough for PostgreSQL to store it as it is, without compressing it.</summary>
+public sealed record OutboxEvent(string Type, Guid CaseId, TaskView? Task = null, PaymentRequest? Payment = null,
+    RemovedTask? Removed = null);
+
+/// <summary>A task gone from the inboxes of its role at its region and level.</summary>
+public sealed record RemovedTask(Guid Id, string RegionCode, string Level, string Role);
 
 public sealed record PaymentRequest(Guid Id, decimal Amount, string PaymentKey);
 

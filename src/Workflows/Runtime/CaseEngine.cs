@@ -102,8 +102,9 @@ public sealed partial class CaseEngine(WorkflowDb db, DefinitionCatalog catalog,
     internal void Pay(PaymentRecord payment) => _payments.Add(db.Payments.Add(payment).Entity);
 
     /// <summary>Queues a task event, the task as the inbox shows it now.</summary>
-    internal void Notify(string type, TaskRecord task) =>
-        Notify(new OutboxEvent(type, task.CaseId, TaskView.Of(task, Now, calendar, db.Cases.Local.FindEntry(task.CaseId)?.Entity)));
+    internal void Notify(string type, TaskRecord task) => Notify(type == "taskRemoved"
+        ? new OutboxEvent(type, task.CaseId, Removed: new RemovedTask(task.Id, task.RegionCode, task.Level, task.Role))
+        : new OutboxEvent(type, task.CaseId, TaskView.Of(task, Now, calendar, db.Cases.Local.FindEntry(task.CaseId)?.Entity)));
 
     public async Task<CommandResult> StartAsync(StartCaseCommand command, Actor actor, CancellationToken ct = default)
     {

@@ -33,9 +33,12 @@ namespace Workflows.Persistence.Migrations.Postgres
             // Each event back into a row of its own, in order (a payment event's region is not kept: left empty).
             migrationBuilder.Sql("""
                 INSERT INTO outbox (at, case_id, dispatched_at, events_json, type, task_id, region_code, role, payload_json)
-                SELECT o.at, o.case_id, o.dispatched_at, '', x.e->>'type', (x.e->'task'->>'id')::uuid,
-                       coalesce(x.e->'task'->>'regionCode', ''), x.e->'task'->>'role', coalesce(x.e->'task', x.e->'payment')::text
-                FROM outbox o, json_array_elements(o.events_json::json) WITH ORDINALITY AS x(e, n)
+                SELECT o.at, o.case_id, o.dispatched_at, '', x.e->>'type', (t.task->>'id')::uuid,
+                       coalesce(t.task->>'regionCode', ''), t.task->>'role', coalesce(t.task, x.e->'payment')::text
+                FROM outbox o, json_array_elements(o.events_json::json) WITH ORDINALITY AS x(e, n),
+                     -- The task, or what a removal keeps of it. A key holding JSON null is not SQL NULL: typed, not coalesced.
+                     LATERAL (SELECT CASE WHEN json_typeof(x.e->'task') = 'object' THEN x.e->'task'
+                                          WHEN json_typeof(x.e->'removed') = 'object' THEN x.e->'removed' END AS task) AS t
                 WHERE o.events_json <> ''
                 ORDER BY o.id, x.n;
                 DELETE FROM outbox WHERE events_json <> '';

@@ -33,9 +33,11 @@ namespace Workflows.Persistence.Migrations.Sqlite
             // Each event back into a row of its own, in order (a payment event's region is not kept: left empty).
             migrationBuilder.Sql("""
                 INSERT INTO outbox (at, case_id, dispatched_at, events_json, type, task_id, region_code, role, payload_json)
-                SELECT o.at, o.case_id, o.dispatched_at, '', json_extract(x.value, '$.type'), upper(json_extract(x.value, '$.task.id')),
-                       coalesce(json_extract(x.value, '$.task.regionCode'), ''), json_extract(x.value, '$.task.role'),
-                       coalesce(json_extract(x.value, '$.task'), json_extract(x.value, '$.payment'))
+                SELECT o.at, o.case_id, o.dispatched_at, '', json_extract(x.value, '$.type'),
+                       upper(coalesce(json_extract(x.value, '$.task.id'), json_extract(x.value, '$.removed.id'))),
+                       coalesce(json_extract(x.value, '$.task.regionCode'), json_extract(x.value, '$.removed.regionCode'), ''),
+                       coalesce(json_extract(x.value, '$.task.role'), json_extract(x.value, '$.removed.role')),
+                       coalesce(json_extract(x.value, '$.task'), json_extract(x.value, '$.removed'), json_extract(x.value, '$.payment'))
                 FROM outbox o, json_each(o.events_json) AS x
                 WHERE o.events_json <> ''
                 ORDER BY o.id, x.key;
