@@ -22,7 +22,6 @@ public static class Comparisons
 
     public static async Task RunAsync(PostgresCluster cluster, string database, Process host, HttpClient admin, int benefits, int rows)
     {
-        Console.WriteLine(Payroll.Machine());
         await Program.CreateRegionsAsync(admin);
         await Program.CreateUserAsync(admin, "cw", "village-caseworker", "220102001001", "bench-pass-1");
         await Program.CreateUserAsync(admin, "county", "county-officer", County, "bench-pass-1");

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Runtime.InteropServices;
 using Npgsql;
 using Workflows.Testing;
 
@@ -32,7 +31,6 @@ public static class Payroll
 
     public static async Task RunAsync(PostgresCluster cluster, string database, Process host, HttpClient admin, int benefits)
     {
-        Console.WriteLine(Machine());
         await Program.CreateRegionsAsync(admin);
         await Program.CreateUserAsync(admin, "cw", "village-caseworker", "220102001001", "bench-pass-1");
         await Program.CreateUserAsync(admin, "finance", "finance-officer", County, "bench-pass-1");
@@ -69,14 +67,6 @@ public static class Payroll
         Console.WriteLine($"bank file: {bytes / 1048576.0:F0} MiB, {response.Headers.GetValues("X-Batch-Count").Single()} rows in " +
                           $"{exporting.Elapsed.TotalSeconds:F1} s; Host peak memory {peakBefore:F0} MiB before it, {PeakMiB(host):F0} MiB " +
                           "after (target ≤ 300)");
-    }
-
-    /// <summary>The machine and runtime every figure comes from.</summary>
-    public static string Machine()
-    {
-        var model = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
-        return $"CPU: {model} × {Environment.ProcessorCount}; {RuntimeInformation.FrameworkDescription}; " +
-               $"Host GC: {Environment.GetEnvironmentVariable("DOTNET_gcServer") switch { "1" => "server", _ => "workstation (Host.csproj)" }}";
     }
 
     internal static async Task SeedBenefitsAsync(string database, string template, int count)

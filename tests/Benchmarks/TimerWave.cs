@@ -14,7 +14,6 @@ public static class TimerWave
 {
     public static async Task RunAsync(string database, Process[] hosts, HttpClient admin, int count, int workers, StatementStats? stats)
     {
-        Console.WriteLine(Payroll.Machine());
         if (stats is not null) await stats.InstallAsync();
         await Program.CreateRegionsAsync(admin);
         await Program.CreateUserAsync(admin, "cw", "village-caseworker", "220102001001", "bench-pass-1");
