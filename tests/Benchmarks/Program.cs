@@ -46,7 +46,7 @@ Console.WriteLine($"PostgreSQL: {(clusterSettings.Length == 0 ? "default setting
 await using var cluster = await PostgresCluster.StartAsync(clusterSettings);
 Func<Task<double>>? pgbench = null;
 var mostStolen = 0.0; // the largest share of CPU the hypervisor took in any part of the run
-if (mode == "throughput")
+if (mode is "throughput" or "timers")
 {
     await cluster.CreateDatabaseAsync("pgbench");
     var program = Path.Combine(cluster.BinDirectory, "pgbench");
@@ -84,7 +84,13 @@ try
         // --hosts=N: N−1 more Hosts on the same database fire the same wave (each with its own worker loops).
         for (var more = 1; more < hostCount; more++)
             others.Add((await Program.StartHostAsync(database, "System", $"--Timers:PollSeconds=1 --Timers:Workers={Arg(2, 8)}")).Host);
-        await TimerWave.RunAsync(database, [host, .. others], admin, Arg(1, 100_000), Arg(2, 8), stats);
+        var perSecond = await TimerWave.RunAsync(database, [host, .. others], admin, Arg(1, 100_000), Arg(2, 8), stats);
+        // The machine's speed drifts by a fifth within a session: a wave is compared with another by this ratio.
+        var after = await pgbench!();
+        Console.WriteLine($"timers per second to pgbench tps: {perSecond / ((before + after) / 2):F2} " +
+                          $"(to the run before: {perSecond / before:F2}, after: {perSecond / after:F2})");
+        if (mostStolen > MachineTime.ComparableUpTo)
+            Console.WriteLine($"not comparable: the hypervisor took {mostStolen:F0} % of the CPU in a pgbench run; run it again.");
     }
     else
     {
@@ -139,7 +145,8 @@ public static partial class Program
             ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name"))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
             : "unknown CPU";
         const string L3 = "/sys/devices/system/cpu/cpu0/cache/index3/size";
-        var cache = File.Exists(L3) ? $", L3 {File.ReadAllText(L3).Trim()}" : "";
+        var cache = File.Exists(L3) && File.ReadAllText(L3).Trim() is [.. var kib, 'K'] && int.TryParse(kib, out var k)
+            ? $", L3 {k / 1024} MiB" : "";
         return $"{Environment.ProcessorCount} cores, {cpu}{cache}; {RuntimeInformation.FrameworkDescription}";
     }
 

@@ -12,7 +12,8 @@ namespace Workflows.Benchmarks;
 /// </summary>
 public static class TimerWave
 {
-    public static async Task RunAsync(string database, Process[] hosts, HttpClient admin, int count, int workers, StatementStats? stats)
+    /// <summary>Returns the timers fired per second.</summary>
+    public static async Task<double> RunAsync(string database, Process[] hosts, HttpClient admin, int count, int workers, StatementStats? stats)
     {
         if (stats is not null) await stats.InstallAsync();
         await Program.CreateRegionsAsync(admin);
@@ -55,6 +56,7 @@ public static class TimerWave
         await using (var buffers = new NpgsqlCommand("SHOW shared_buffers", connection))
             Console.WriteLine($"database {size / 1024 / 1024:N0} MiB after the wave; shared_buffers {await buffers.ExecuteScalarAsync()}");
         if (stats is not null) await stats.PrintAsync((int)fired);
+        return fired / seconds;
     }
 
     /// <summary>Copies of the template case, each with its open village check and that task's pending deadline timer,
