@@ -19,7 +19,7 @@ using Workflows.Testing;
 // dotnet run -c Release --project tests/Benchmarks -- push [connections] [cases per township] [senders]
 //   push latency with that many SignalR clients connected.
 // dotnet run -c Release --project tests/Benchmarks -- timers [timers] [workers] [--hosts=N]
-//   that many deadline timers due at one instant (100,000), fired by the workers (8) of one Host, or of N on the same
+//   that many deadline timers due at one instant (100,000), fired by the workers (12) of one Host, or of N on the same
 //   database: time to fire all, lateness.
 // dotnet run -c Release --project tests/Benchmarks -- payroll [benefits]
 //   a county's payroll run of that many benefits (1,000,000) beside psql \copy of as many payment rows, then its bank file
@@ -70,7 +70,7 @@ var before = pgbench is null ? 0 : await pgbench();
 var database = await cluster.CreateDatabaseAsync("workflow");
 // The timers mode fires on the system clock, as production does: its worker loops claim the due timers.
 var (host, server) = mode == "timers"
-    ? await Program.StartHostAsync(database, "System", $"--Timers:PollSeconds=1 --Timers:Workers={Arg(2, 8)}")
+    ? await Program.StartHostAsync(database, "System", $"--Timers:PollSeconds=1 --Timers:Workers={Arg(2, 12)}")
     : await Program.StartHostAsync(database);
 var stats = statements ? new StatementStats(cluster, "workflow") : null;
 try
@@ -83,8 +83,8 @@ try
     {
         // --hosts=N: N−1 more Hosts on the same database fire the same wave (each with its own worker loops).
         for (var more = 1; more < hostCount; more++)
-            others.Add((await Program.StartHostAsync(database, "System", $"--Timers:PollSeconds=1 --Timers:Workers={Arg(2, 8)}")).Host);
-        var perSecond = await TimerWave.RunAsync(database, [host, .. others], admin, Arg(1, 100_000), Arg(2, 8), stats);
+            others.Add((await Program.StartHostAsync(database, "System", $"--Timers:PollSeconds=1 --Timers:Workers={Arg(2, 12)}")).Host);
+        var perSecond = await TimerWave.RunAsync(database, [host, .. others], admin, Arg(1, 100_000), Arg(2, 12), stats);
         // The machine's speed drifts by a fifth within a session: a wave is compared with another by this ratio.
         var after = await pgbench!();
         Console.WriteLine($"timers per second to pgbench tps: {perSecond / ((before + after) / 2):F2} " +

@@ -4,9 +4,11 @@ using Workflows.Timers;
 namespace Workflows.Host.Setup;
 
 /// <summary>Fires due timers every few seconds on the system clock (under the manual clock, moving the clock fires them).
-/// On PostgreSQL <c>Timers:Workers</c> loops (8 by default) fire at once, each claiming a batch of due timers at a time
+/// On PostgreSQL <c>Timers:Workers</c> loops (12 by default) fire at once, each claiming a batch of due timers at a time
 /// (<see cref="TimerClaims"/>), each timer still in a transaction of its own: a worker mostly waits on the database, so
-/// more loops than cores keep both busy (40,000 due at once on 2 cores, a warm Host: 903/s with 4 loops, 1,229–1,359/s with 8, 1,129/s with 16).
+/// more loops than cores keep both busy. On 2 cores, in turns, as ratios of the timers fired per second to pgbench's tps
+/// on the same PostgreSQL (README, Timers): 40,000 due at once, 0.53 and 0.49 with 12 loops, 0.46 and 0.45 with 8, 0.45
+/// and 0.44 with 6; 100,000, 0.49 and 0.49 with 12 against 0.48 and 0.44 with 8.
 /// SQLite has one writer, so one loop.</summary>
 public sealed class TimerWorker(TimerRunner timers, Func<WorkflowDb> openDb, IConfiguration configuration, ILogger<TimerWorker> logger)
     : BackgroundService
@@ -15,7 +17,7 @@ public sealed class TimerWorker(TimerRunner timers, Func<WorkflowDb> openDb, ICo
     {
         bool postgres;
         using (var db = openDb()) postgres = db.IsPostgres;
-        var workers = postgres ? Math.Max(1, configuration.GetValue("Timers:Workers", 8)) : 1;
+        var workers = postgres ? Math.Max(1, configuration.GetValue("Timers:Workers", 12)) : 1;
         return Task.WhenAll(Enumerable.Range(0, workers).Select(_ => Task.Run(() => LoopAsync(stoppingToken), stoppingToken)));
     }
 
