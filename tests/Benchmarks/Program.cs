@@ -67,10 +67,28 @@ if (mode is "throughput" or "timers")
 // far it drifted.
 var before = pgbench is null ? 0 : await pgbench();
 
+// A rate against the mean of the pgbench runs on either side of it, printed with each side's.
+double ToPgbench(string what, double perSecond, double after)
+{
+    var ratio = perSecond / ((before + after) / 2);
+    Console.WriteLine($"{what} to pgbench tps: {ratio:F2} (to the run before: {perSecond / before:F2}, after: {perSecond / after:F2})");
+    return ratio;
+}
+
+void WarnIfStolen()
+{
+    if (mostStolen > MachineTime.ComparableUpTo)
+        Console.WriteLine($"not comparable: the hypervisor took {mostStolen:F0} % of the CPU in a part of this run " +
+            $"(more than {MachineTime.ComparableUpTo} %), which slows pgbench more than the service; run it again.");
+}
+
 var database = await cluster.CreateDatabaseAsync("workflow");
-// The timers mode fires on the system clock, as production does: its worker loops claim the due timers.
+// The timers mode fires on the system clock, as production does: its worker loops claim the due timers (12, the
+// Host's default in TimerWorker, unless the command line says how many).
+var timerWorkers = Arg(2, 12);
+var timerHost = $"--Timers:PollSeconds=1 --Timers:Workers={timerWorkers}";
 var (host, server) = mode == "timers"
-    ? await Program.StartHostAsync(database, "System", $"--Timers:PollSeconds=1 --Timers:Workers={Arg(2, 12)}")
+    ? await Program.StartHostAsync(database, "System", timerHost)
     : await Program.StartHostAsync(database);
 var stats = statements ? new StatementStats(cluster, "workflow") : null;
 try
@@ -83,14 +101,11 @@ try
     {
         // --hosts=N: N−1 more Hosts on the same database fire the same wave (each with its own worker loops).
         for (var more = 1; more < hostCount; more++)
-            others.Add((await Program.StartHostAsync(database, "System", $"--Timers:PollSeconds=1 --Timers:Workers={Arg(2, 12)}")).Host);
-        var perSecond = await TimerWave.RunAsync(database, [host, .. others], admin, Arg(1, 100_000), Arg(2, 12), stats);
+            others.Add((await Program.StartHostAsync(database, "System", timerHost)).Host);
+        var perSecond = await TimerWave.RunAsync(database, [host, .. others], admin, Arg(1, 100_000), timerWorkers, stats);
         // The machine's speed drifts by a fifth within a session: a wave is compared with another by this ratio.
-        var after = await pgbench!();
-        Console.WriteLine($"timers per second to pgbench tps: {perSecond / ((before + after) / 2):F2} " +
-                          $"(to the run before: {perSecond / before:F2}, after: {perSecond / after:F2})");
-        if (mostStolen > MachineTime.ComparableUpTo)
-            Console.WriteLine($"not comparable: the hypervisor took {mostStolen:F0} % of the CPU in a pgbench run; run it again.");
+        ToPgbench("timers per second", perSecond, await pgbench!());
+        WarnIfStolen();
     }
     else
     {
@@ -103,18 +118,14 @@ try
             var (perSecond, stolen) = await Program.MeasureThroughputAsync(host, caseworker, township, cases, clients, stats);
             mostStolen = Math.Max(mostStolen, stolen);
             var after = await pgbench!();
-            ratios.Add(perSecond / ((before + after) / 2));
-            Console.WriteLine($"ratio to pgbench tps: {ratios[^1]:F2} " +
-                $"(to the run before: {perSecond / before:F2}, after: {perSecond / after:F2})");
+            ratios.Add(ToPgbench("ratio", perSecond, after));
             before = after;
         }
         if (rounds > 1)
             Console.WriteLine($"median ratio of {rounds} rounds: {Median(ratios):F2} " +
                 $"(each: {string.Join(" / ", ratios.Select(x => x.ToString("F2", CultureInfo.InvariantCulture)))})");
         await TableSizes.PrintAsync(database);
-        if (mostStolen > MachineTime.ComparableUpTo)
-            Console.WriteLine($"not comparable: the hypervisor took {mostStolen:F0} % of the CPU in a part of this run " +
-                $"(more than {MachineTime.ComparableUpTo} %), which slows pgbench more than the service; run it again.");
+        WarnIfStolen();
     }
 }
 finally
